@@ -1,0 +1,1 @@
+"""stancemap's Streamlit dashboard (run: ``streamlit run dashboard/app.py``)."""

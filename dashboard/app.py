@@ -1,0 +1,28 @@
+"""Entry point: ``streamlit run dashboard/app.py`` (configuration: see dashboard/data.py).
+
+Page config, the shared sidebar (filters bound to the URL), then the page from st.navigation.
+The pages live in dashboard/views/: a folder named ``pages/`` beside the entry point makes
+AppTest rerun the page alone, skipping this script.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+if __package__ in (None, ""):  # `streamlit run dashboard/app.py` without an installed package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dashboard import sidebar
+
+st.set_page_config(page_title="stancemap", page_icon=":material/public:", layout="wide")
+page = st.navigation(
+    [
+        st.Page("views/overview.py", title="Overview", icon=":material/bar_chart:", default=True),
+        st.Page("views/reader.py", title="Article reader", icon=":material/article:"),
+    ]
+)
+sidebar.build_view()
+page.run()

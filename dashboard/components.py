@@ -1,0 +1,129 @@
+"""Small Streamlit components shared by the pages: stance colours, paragraph cards, downloads.
+
+Corpus text only ever reaches the page through :func:`dashboard.textfmt.escape_md` /
+:func:`dashboard.textfmt.highlight` or ``st.text``; the only raw HTML is a CSS block built
+from the scheme's validated colours and label names.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.frames import export_frame
+from dashboard.state import ViewState, opened
+from dashboard.textfmt import escape_md, highlight
+
+_HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
+READER_PAGE = "views/reader.py"
+
+
+def stance_css(colors: Mapping[str, str]) -> str:
+    """CSS colouring containers keyed ``stance-<label>-…`` (label and colour validated).
+
+    >>> "st-key-stance-none-" in stance_css({"none": "#b0b0b0", "x;}": "red"})
+    True
+    """
+    rules = [
+        f'[class*="st-key-stance-{label}-"] {{border-left: 6px solid {color} !important;'
+        f" background: {color}14; padding-left: 0.6rem; border-radius: 0.4rem;}}"
+        for label, color in colors.items()
+        if _NAME.match(label) and _HEX.match(color)
+    ]
+    rules += [
+        '[class*="st-key-stance-furniture-"] {opacity: 0.45; border-left: 6px solid #dddddd;'
+        " padding-left: 0.6rem;}",
+        '[class*="st-key-stance-"][class*="-opened"] {outline: 3px solid #222;'
+        " outline-offset: 2px;}",
+    ]
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def inject_css(colors: Mapping[str, str]) -> None:
+    st.html(stance_css(colors))
+
+
+def legend(colors: Mapping[str, str], descriptions: Mapping[str, str]) -> None:
+    """The label legend: one coloured chip per label, with its description on hover."""
+    cols = st.columns(len(colors))
+    for col, label in zip(cols, colors, strict=True):
+        box = col.container(key=f"stance-{label}-legend")
+        box.markdown(f"**{escape_md(label)}**", help=descriptions.get(label) or None)
+
+
+def scores_line(row: pd.Series, labels: tuple[str, ...]) -> str:
+    """'us_critical 0.81 · none 0.10 · …' sorted by score (plain text)."""
+    scores = [(label, float(row.get(f"score_{label}", 0.0) or 0.0)) for label in labels]
+    ranked = sorted(scores, key=lambda s: -s[1])
+    return " · ".join(f"{label} {score:.2f}" for label, score in ranked)
+
+
+def who(row: pd.Series) -> str:
+    """'Speaker (role, affiliation) — cue' as plain text."""
+    extras = [str(x) for x in (row.get("actor_role"), row.get("affiliation")) if x]
+    extras = [x for x in extras if x != "unknown"]
+    text = str(row["speaker"]) + (f" ({', '.join(extras)})" if extras else "")
+    return text + (f" — {row['cue']}" if row.get("cue") else "")
+
+
+def paragraph_card(row: pd.Series, *, labels: tuple[str, ...], state: ViewState, key: str) -> None:
+    """One drilled-down paragraph: highlighted text, speaker, scores, evidence, reader link."""
+    box = st.container(border=True, key=f"stance-{row['stance']}-card-{key}")
+    head = f"{row['source']} · ¶{int(row['paragraph'])} · {who(row)}"
+    box.markdown(f"**{escape_md(head)}**")
+    box.markdown(highlight(str(row["text"]), quote=str(row["quote"]), actor=str(row["actor"])))
+    stance = f"{row['stance']} ({float(row['stance_score']):.2f})"
+    if row.get("stances") and row["stances"] != row["stance"]:
+        stance += f" · also over threshold: {row['stances']}"
+    box.caption(escape_md(f"Stance: {stance} — scores: {scores_line(row, labels)}"))
+    if row.get("evidence"):
+        box.caption("Evidence: " + escape_md(str(row["evidence"])))
+    target = opened(state, str(row["doc"]), int(row["paragraph"]))
+    box.page_link(
+        READER_PAGE,
+        label="Open in article",
+        icon=":material/article:",
+        query_params=reader_params(target),
+    )
+
+
+def reader_params(state: ViewState) -> dict[str, str | list[str]]:
+    """Query parameters of the reader for ``state`` (filters kept, chart selection dropped)."""
+    from dataclasses import replace
+
+    from dashboard.state import to_query
+
+    return to_query(replace(state, sel=None))
+
+
+def downloads(rows: pd.DataFrame, *, name: str, key: str) -> None:
+    """CSV and Parquet downloads of the given rows (bytes built lazily, on click)."""
+    frame = export_frame(rows)
+
+    def parquet() -> bytes:
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        return buf.getvalue()
+
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV",
+        lambda: frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download Parquet",
+        parquet,
+        file_name=f"{name}.parquet",
+        mime="application/vnd.apache.parquet",
+        key=f"{key}-parquet",
+        on_click="ignore",
+    )

@@ -1,0 +1,241 @@
+"""The dashboard's view state and its URL: the only place that reads or builds query strings.
+
+Every filter, the clicked chart segment and the opened paragraph live in the URL, so a link
+reproduces the view. Pure: no streamlit import, so it is tested with plain tables.
+
+>>> state, notices = parse_query({"source": ["CNN", "RT"], "conf": "0.4", "bogus": "1"})
+>>> state.sources, state.min_conf, notices
+(('CNN', 'RT'), 0.4, ('Ignored unknown URL parameter "bogus".',))
+>>> link(state, "reader")
+'/reader?source=CNN&source=RT&conf=0.4'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+GROUPINGS = ("source", "speaker", "affiliation")  # the columns a chart can be clicked by
+PAGES = {"overview": "", "reader": "reader"}  # page name -> URL path (overview is the root)
+MAX_VALUES = 100  # repeated values kept per parameter
+MAX_CHARS = 300  # longest value kept
+MAX_PARAGRAPH = 1_000_000
+NARRATION = " (narration)"  # suffix of the speaker shown for an outlet's own voice
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter, declared once: its name, the ViewState field, and what it means."""
+
+    name: str
+    field: str
+    help: str
+    bound: bool = False  # a sidebar widget with bind="query-params" and key == name
+    repeated: bool = False
+
+
+PARAMS: tuple[Param, ...] = (
+    Param("source", "sources", "Sources (outlets) to show", bound=True, repeated=True),
+    Param("speaker", "speakers", "Speakers to show", bound=True, repeated=True),
+    Param("aff", "affiliations", "Speaker affiliations to show", bound=True, repeated=True),
+    Param("stance", "stances", "Stance labels to show", bound=True, repeated=True),
+    Param("conf", "min_conf", "Minimum stance score, 0 to 1", bound=True),
+    Param("narration", "narration", "Include the outlets' own narration (true/false)", bound=True),
+    Param("q", "query", "Free-text search in paragraph, speaker and quote", bound=True),
+    Param("model", "model", "Backend/model that analysed the corpus", bound=True),
+    Param("sel_by", "sel", "Clicked chart: source, speaker or affiliation"),
+    Param("sel", "sel", "Clicked bar (a source, speaker or affiliation)"),
+    Param("sel_stance", "sel", "Clicked stance segment"),
+    Param("doc", "doc", "Article opened in the reader (file name)"),
+    Param("p", "paragraph", "Paragraph opened in the reader (0-based)"),
+)
+PARAM_NAMES = tuple(p.name for p in PARAMS)
+BOUND = tuple(p.name for p in PARAMS if p.bound)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A clicked bar segment: the rows where column ``by`` == ``group`` and stance == ``stance``."""
+
+    by: str
+    group: str
+    stance: str
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a view shows; empty tuples mean "no restriction"."""
+
+    sources: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    stances: tuple[str, ...] = ()
+    min_conf: float = 0.0
+    narration: bool = True
+    query: str = ""
+    model: str = ""  # "" = the default model
+    sel: Selection | None = None
+    doc: str = ""
+    paragraph: int | None = None
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """The values that exist in the data; parse_query drops others with a notice."""
+
+    sources: frozenset[str] = field(default_factory=frozenset)
+    speakers: frozenset[str] = field(default_factory=frozenset)
+    affiliations: frozenset[str] = field(default_factory=frozenset)
+    stances: frozenset[str] = field(default_factory=frozenset)
+    models: frozenset[str] = field(default_factory=frozenset)
+    docs: frozenset[str] = field(default_factory=frozenset)
+
+    def allowed(self, name: str) -> frozenset[str]:
+        return getattr(self, {"aff": "affiliations", "speaker": "speakers"}.get(name, name + "s"))
+
+
+def _clip(text: str, n: int = 40) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _values(raw: str | Sequence[str]) -> list[str]:
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+
+
+def parse_query(
+    params: Mapping[str, str | Sequence[str]], *, vocab: Vocab | None = None
+) -> tuple[ViewState, tuple[str, ...]]:
+    """URL parameters -> (ViewState, notices). Never raises: bad input becomes a notice.
+
+    >>> parse_query({"conf": "1e999"})[1]
+    ('Ignored parameter "conf": not a number between 0 and 1.',)
+    """
+    notices: list[str] = []
+    kw: dict[str, object] = {}
+    for name in params:
+        if name not in PARAM_NAMES:
+            notices.append(f'Ignored unknown URL parameter "{_clip(str(name))}".')
+    for p in PARAMS:
+        if p.name not in params or p.field == "sel":
+            continue
+        vals = [v for v in _values(params[p.name]) if v != ""]
+        if any(len(v) > MAX_CHARS for v in vals):
+            notices.append(f'Ignored parameter "{p.name}": value too long.')
+            continue
+        if p.repeated:
+            kept = list(dict.fromkeys(vals))[:MAX_VALUES]
+            if vocab is not None:
+                bad = [v for v in kept if v not in vocab.allowed(p.name)]
+                kept = [v for v in kept if v not in bad]
+                notices += [f'Ignored unknown {p.name} "{_clip(v)}".' for v in bad]
+            kw[p.field] = tuple(kept)
+            continue
+        if not vals:
+            continue
+        value, note = _scalar(p.name, vals[-1], vocab)
+        if note:
+            notices.append(note)
+        else:
+            kw[p.field] = value
+    sel, note = _selection(params, vocab)
+    if note:
+        notices.append(note)
+    kw["sel"] = sel
+    return ViewState(**kw), tuple(notices)  # type: ignore[arg-type]
+
+
+def _scalar(name: str, v: str, vocab: Vocab | None) -> tuple[object, str]:
+    if name == "conf":
+        try:
+            x = float(v)
+        except ValueError:
+            x = math.nan
+        if math.isfinite(x) and 0.0 <= x <= 1.0:
+            return round(x, 2), ""
+        return None, f'Ignored parameter "{name}": not a number between 0 and 1.'
+    if name == "narration":
+        if v.lower() in ("true", "false"):
+            return v.lower() == "true", ""
+        return None, f'Ignored parameter "{name}": use true or false.'
+    if name == "p":
+        if v.isascii() and v.isdigit() and int(v) < MAX_PARAGRAPH:
+            return int(v), ""
+        return None, f'Ignored parameter "{name}": not a paragraph number.'
+    if name in ("model", "doc") and vocab is not None and v not in vocab.allowed(name):
+        return None, f'Ignored unknown {name} "{_clip(v)}".'
+    return v, ""
+
+
+def _selection(
+    params: Mapping[str, str | Sequence[str]], vocab: Vocab | None
+) -> tuple[Selection | None, str]:
+    parts = [_values(params.get(k, ""))[-1:] for k in ("sel_by", "sel", "sel_stance")]
+    by, group, stance = (p[0] if p else "" for p in parts)
+    if not (by or group or stance):
+        return None, ""
+    if by not in GROUPINGS or not group or not stance or len(group) > MAX_CHARS:
+        return None, 'Ignored the chart selection ("sel_by", "sel", "sel_stance"): incomplete.'
+    if vocab is not None and (group not in vocab.allowed(by) or stance not in vocab.stances):
+        return None, f'Ignored the chart selection "{_clip(group)}": not in the data.'
+    return Selection(by, group, stance), ""
+
+
+def to_query(state: ViewState) -> dict[str, str | list[str]]:
+    """ViewState -> query parameters, defaults left out (the inverse of parse_query).
+
+    >>> to_query(ViewState(stances=("none",), narration=False))
+    {'stance': ['none'], 'narration': 'false'}
+    """
+    default = ViewState()
+    out: dict[str, str | list[str]] = {}
+    for p in PARAMS:
+        value = getattr(state, p.field)
+        if p.field == "sel" or value == getattr(default, p.field):
+            continue
+        if p.repeated:
+            out[p.name] = list(value)
+        elif isinstance(value, bool):
+            out[p.name] = "true" if value else "false"
+        else:
+            out[p.name] = str(value)
+    if state.sel is not None:
+        out |= {"sel_by": state.sel.by, "sel": state.sel.group, "sel_stance": state.sel.stance}
+    return out
+
+
+def link(state: ViewState, page: str = "overview", *, base: str = "") -> str:
+    """The shareable URL of a view: ``base`` is the app's root URL ("" gives a relative link)."""
+    query = urlencode(to_query(state), doseq=True)
+    path = base.rstrip("/") + "/" + PAGES.get(page, "")
+    return path + ("?" + query if query else "")
+
+
+def with_selection(state: ViewState, sel: Selection | None) -> ViewState:
+    """The state after a chart click (or after clearing it with ``None``)."""
+    return replace(state, sel=sel)
+
+
+def opened(state: ViewState, doc: str, paragraph: int | None) -> ViewState:
+    """The state of the reader with ``doc`` open at ``paragraph``."""
+    return replace(state, doc=doc, paragraph=paragraph)
+
+
+def selection_from_points(by: str, points: Sequence[Mapping[str, object]]) -> Selection | None:
+    """A chart's selected points (``event["selection"][param]``) -> Selection, or None.
+
+    >>> selection_from_points("source", [{"source": "CNN", "stance": "none", "share": 0.5}])
+    Selection(by='source', group='CNN', stance='none')
+    """
+    for point in points or ():
+        group, stance = point.get(by), point.get("stance")
+        if by in GROUPINGS and isinstance(group, str) and isinstance(stance, str) and group:
+            return Selection(by, group, stance)
+    return None
+
+
+def speaker_label(actor: str, source: str) -> str:
+    """The speaker shown in charts: the actor, or the outlet's own voice for narration."""
+    return actor if actor else f"{source}{NARRATION}"

@@ -1,0 +1,97 @@
+"""Overview: stance mix per source, affiliation and speaker; click a segment to drill down."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components, sidebar
+from dashboard.charts import PICK, stance_bars
+from dashboard.frames import mix, select_rows
+from dashboard.state import Selection, selection_from_points, with_selection
+from dashboard.textfmt import escape_md
+
+TOP_SPEAKERS = 15
+MAX_CARDS = 40
+GEN_KEY = "_chart_generation"  # bumped on every selection change: charts restart from the URL
+
+
+def _on_pick(by: str, key: str) -> None:
+    """Chart click callback: copy the clicked segment into the URL."""
+    event = st.session_state.get(key) or {}
+    points = (event.get("selection") or {}).get(PICK) or []
+    _select(selection_from_points(by, points))
+
+
+def _select(sel: Selection | None) -> None:
+    sidebar.set_url(with_selection(sidebar.current_view().state, sel))
+    st.session_state[GEN_KEY] = st.session_state.get(GEN_KEY, 0) + 1
+
+
+def _chart(view: sidebar.View, by: str, title: str, *, top: int | None = None) -> None:
+    labels = view.scheme.label_names
+    rows = view.rows
+    data = mix(rows, by=by, labels=labels, top=top)
+    st.subheader(title)
+    if data.empty:
+        st.info("No paragraphs match the filters.")
+        return
+    key = f"chart-{by}-{st.session_state.get(GEN_KEY, 0)}"
+    chart = stance_bars(data, by=by, colors=view.scheme.colors, selected=view.state.sel)
+    st.altair_chart(
+        chart,
+        on_select=lambda: _on_pick(by, key),
+        selection_mode=[PICK],
+        key=key,
+        width="stretch",
+    )
+
+
+def _drilldown(view: sidebar.View) -> None:
+    state = view.state
+    sel = state.sel
+    rows = select_rows(view.rows, sel)
+    st.subheader("Paragraphs")
+    if sel is None:
+        st.caption("Click a bar segment to list the paragraphs behind it. All paragraphs in view:")
+    else:
+        left, right = st.columns([4, 1])
+        left.markdown(
+            escape_md(f"{sel.by}: {sel.group} · stance: {sel.stance} — {len(rows)} paragraph(s)")
+        )
+        right.button("Clear selection", on_click=_select, args=(None,), key="clear-sel")
+    components.downloads(rows, name="stancemap-view", key="dl")
+    if sel is None:
+        cols = ["source", "speaker", "stance", "stance_score", "text"]
+        st.dataframe(rows[cols], hide_index=True, width="stretch", height=320)
+        return
+    for i, (_, row) in enumerate(rows.head(MAX_CARDS).iterrows()):
+        components.paragraph_card(row, labels=view.scheme.label_names, state=state, key=f"c{i}")
+    if len(rows) > MAX_CARDS:
+        st.caption(f"Showing the first {MAX_CARDS} of {len(rows)}; narrow the filters for more.")
+
+
+def render() -> None:
+    view = sidebar.current_view()
+    components.inject_css(view.scheme.colors)
+    st.title("Stance map")
+    n_docs = view.rows["doc"].nunique()
+    st.caption(
+        escape_md(
+            f"{len(view.rows)} paragraphs from {n_docs} article{'s' * (n_docs != 1)} in view · "
+            f"scheme {view.scheme.name} · model {view.model}"
+        )
+    )
+    sidebar.show_notices(view)
+    components.legend(view.scheme.colors, {lb.name: lb.description for lb in view.scheme.labels})
+    left, right = st.columns(2, gap="large")
+    with left:
+        _chart(view, "source", "Stance mix per source")
+    with right:
+        _chart(view, "affiliation", "Who speaks for whom (affiliation)")
+    _chart(view, "speaker", f"Stance mix per speaker (top {TOP_SPEAKERS})", top=TOP_SPEAKERS)
+    _drilldown(view)
+    sidebar.share_box(view.state, "overview")
+    sidebar.timing_caption()
+
+
+render()

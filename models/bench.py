@@ -1,0 +1,115 @@
+"""``stancemap bench``: classifier throughput and peak memory per backend, on the seeds.
+
+Each backend runs in its own subprocess so that its peak memory (max RSS) is its own. The
+classifier is timed without the cache (every paragraph is encoded), after one warm-up pass.
+``nli-random`` is the transformers zero-shot-classification pipeline with a MiniLM-sized NLI
+model of random weights: the speed reference the offline default is compared with.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def seed_paragraphs(paths: list[str]) -> list[str]:
+    from models.corpus import read_corpus
+    from models.segment import segment_document
+
+    docs, _ = read_corpus([Path(p) for p in paths])
+    return [p.text for d in docs for p in segment_document(d) if p.kind == "content"]
+
+
+def generated_paragraphs(paths: list[str], n: int, seed: int = 0) -> list[str]:
+    """N unique paragraphs made of 2-4 recombined seed sentences (realistic lengths)."""
+    from models.text import split_sentences
+
+    sentences = [s for p in seed_paragraphs(paths) for s in split_sentences(p)]
+    rng = random.Random(seed)
+    out: set[str] = set()
+    while len(out) < n:
+        out.add(" ".join(rng.sample(sentences, rng.randint(2, 4))))
+    return sorted(out)
+
+
+def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, object]:
+    from models.classify import EmbeddingClassifier, NLIClassifier, parse_model_spec
+    from models.encoder import Encoder
+    from models.schemes import load_scheme
+
+    scheme = load_scheme()
+    texts = seed_paragraphs(paths)
+    t0 = time.perf_counter()
+    if model == "nli-random":
+        from models.nli import build_random_nli
+
+        folder = build_random_nli(Path(tempfile.mkdtemp()) / "nli")
+        clf = NLIClassifier(scheme, str(folder))
+    else:
+        spec = parse_model_spec(model)
+        enc = Encoder.load(spec.target or None, quantize=spec.quantize)
+        clf = EmbeddingClassifier(scheme, enc.encode, spec.name)
+    load_s = time.perf_counter() - t0
+    clf.classify(texts[:16])  # warm-up
+    runs = []
+    for _ in range(max(1, repeat)):
+        t = time.perf_counter()
+        clf.classify(texts)
+        runs.append(len(texts) / (time.perf_counter() - t))
+    result: dict[str, object] = {
+        "model": model,
+        "paragraphs": len(texts),
+        "load_s": round(load_s, 2),
+        "para_per_s": round(max(runs), 1),
+        "para_per_s_median": round(sorted(runs)[len(runs) // 2], 1),
+    }
+    if scale:
+        big = generated_paragraphs(paths, scale)
+        t = time.perf_counter()
+        clf.classify(big)
+        result[f"para_per_s_{scale}"] = round(len(big) / (time.perf_counter() - t), 1)
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def run_bench(paths: list[str], models: list[str], *, repeat: int = 3, scale: int = 0) -> str:
+    rows = []
+    for model in models:
+        cmd = [sys.executable, "-m", "models.bench", model, str(repeat), str(scale), *paths]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            rows.append({"model": model, "error": proc.stderr.strip().splitlines()[-1:]})
+            continue
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return format_bench(rows)
+
+
+def format_bench(rows: list[dict]) -> str:
+    ref = next((r["para_per_s"] for r in rows if r.get("model") == "nli-random"), None)
+    lines = [f"{'backend':<14}{'para/s':>9}{'median':>9}{'vs NLI':>8}{'load s':>8}{'peak MB':>9}"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['model']:<14} failed: {r['error']}")
+            continue
+        ratio = f"{r['para_per_s'] / ref:.1f}x" if ref else "-"
+        lines.append(
+            f"{r['model']:<14}{r['para_per_s']:>9}{r['para_per_s_median']:>9}{ratio:>8}"
+            f"{r['load_s']:>8}{r['peak_rss_mb']:>9}"
+        )
+        extra = {k: v for k, v in r.items() if k.startswith("para_per_s_") and k[11:].isdigit()}
+        for k, v in extra.items():
+            lines.append(f"{'':<14}{v:>9} para/s on {k[11:]} generated paragraphs")
+    n = rows[0].get("paragraphs", "?") if rows else "?"
+    lines.append(f"({n} content paragraphs of the seeds; best of the passes, after a warm-up)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    model, repeat, scale, *paths = sys.argv[1:]
+    print(json.dumps(_one(model, paths or ["seeds"], int(repeat), int(scale))))

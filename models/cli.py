@@ -1,0 +1,200 @@
+"""The ``stancemap`` command line: analyze, evaluate, actors, bench."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_PATHS = ["seeds"]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=None, help="minilm (default), minilm-fp32, nli:<id|folder>")
+    p.add_argument("--scheme", default=None, help="stance scheme TOML (default: built-in)")
+    p.add_argument("--registry", default=None, help="actor registry CSV merged over the corpus one")
+    p.add_argument("--cache-dir", default=None, help="cache folder (default ~/.cache/stancemap)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="stancemap", description="Who is pushing which position, in which outlet."
+    )
+    sub = ap.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("analyze", help="tag every paragraph of a corpus with stance and speaker")
+    a.add_argument(
+        "paths", nargs="*", default=DEFAULT_PATHS, help="files or folders (default: seeds)"
+    )
+    a.add_argument("--out", default=None, help="output table: .parquet, .csv or .jsonl")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(a)
+    e = sub.add_parser("evaluate", help="score a table against hand-labelled gold paragraphs")
+    e.add_argument(
+        "export", nargs="?", default=None, help="a table from `analyze` (default: run it)"
+    )
+    e.add_argument("--gold", required=True, help="gold JSON (format of dev_gold.json)")
+    e.add_argument("--paths", nargs="*", default=DEFAULT_PATHS, help="corpus when no export given")
+    e.add_argument("--json", action="store_true", help="print the report as JSON")
+    _common(e)
+    c = sub.add_parser("actors", help="list speakers with counts, role and affiliation")
+    c.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
+    c.add_argument("--save-registry", default=None, help="write the corpus registry CSV here")
+    _common(c)
+    k = sub.add_parser("calibrate", help="choose thresholds by cross-validation on gold")
+    k.add_argument("--gold", required=True, help="gold JSON (format of dev_gold.json)")
+    k.add_argument("--folds", type=int, default=5)
+    _common(k)
+    b = sub.add_parser("bench", help="paragraphs per second and peak memory of each backend")
+    b.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
+    b.add_argument("--models", default="minilm,minilm-fp32,nli-random", help="comma-separated")
+    b.add_argument("--repeat", type=int, default=3, help="passes over the seeds per backend")
+    b.add_argument("--scale", type=int, default=0, help="also a generated corpus of N paragraphs")
+    return ap
+
+
+def _progress_bar(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="doc", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int, stage: str) -> None:
+        bar.total = total
+        bar.set_description(stage)
+        bar.n = done
+        bar.refresh()
+
+    return update, bar
+
+
+def _registry(path: str | None):
+    if not path:
+        return None
+    from models.registry import load_registry
+
+    return load_registry(Path(path))
+
+
+def _analyze(args: argparse.Namespace, paths: list[str], quiet: bool = True):
+    from models.pipeline import analyze
+
+    update, bar = _progress_bar(quiet)
+    try:
+        return analyze(
+            paths,
+            scheme=args.scheme,
+            model=args.model,
+            registry=_registry(args.registry),
+            cache_dir=args.cache_dir,
+            progress=update,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from models.summary import stance_mix
+    from models.table import FORMATS, write_table
+
+    if args.out and Path(args.out).suffix not in FORMATS:
+        raise ValueError(f"unknown output format {Path(args.out).suffix!r}: use {FORMATS}")
+    t0 = time.perf_counter()
+    result = _analyze(args, args.paths, quiet=args.quiet)
+    for p in result.problems:
+        print(f"{p.severity} {p.path}: {p.reason}", file=sys.stderr)
+    table = result.table
+    if table.empty:
+        print("error: nothing readable in " + ", ".join(args.paths), file=sys.stderr)
+        return 2
+    if args.out:
+        write_table(table, args.out)
+        print(f"wrote {len(table)} paragraphs to {args.out}", file=sys.stderr)
+    print(stance_mix(table).to_string())
+    n_content = int((table["kind"] == "content").sum())
+    print(
+        f"\n{table['doc'].nunique()} documents, {len(table)} paragraphs ({n_content} content), "
+        f"model {result.model}, scheme {result.scheme.name}, "
+        f"{time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from models.evaluate import evaluate_table, format_report, load_gold
+    from models.table import read_table
+
+    gold = load_gold(args.gold)
+    table = read_table(args.export) if args.export else _analyze(args, args.paths).table
+    report = evaluate_table(table, gold)
+    print(json.dumps(report.as_dict()) if args.json else format_report(report))
+    return 0
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    from models.attribute import actor_summary
+
+    result = _analyze(args, args.paths)
+    summary = actor_summary(result.table)
+    print(summary.to_string(index=False))
+    if args.save_registry:
+        from models.registry import build_registry_from_table, save_registry
+
+        save_registry(build_registry_from_table(result.table), Path(args.save_registry))
+        print(f"wrote {args.save_registry}", file=sys.stderr)
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from models.cache import Cache
+    from models.calibrate import calibrate, format_calibration
+    from models.classify import EmbeddingClassifier
+    from models.evaluate import load_gold
+    from models.pipeline import Engine, Settings
+    from models.schemes import load_scheme
+
+    engine = Engine(
+        Settings(load_scheme(args.scheme), args.model or "minilm"), Cache(args.cache_dir)
+    )
+    clf = engine.classifier()
+    if not isinstance(clf, EmbeddingClassifier):
+        print("error: calibrate works on the embedding backend", file=sys.stderr)
+        return 2
+    print(format_calibration(calibrate(clf, load_gold(args.gold), folds=args.folds)))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from models.bench import run_bench
+
+    print(run_bench(args.paths, args.models.split(","), repeat=args.repeat, scale=args.scale))
+    return 0
+
+
+COMMANDS = {
+    "analyze": cmd_analyze,
+    "evaluate": cmd_evaluate,
+    "actors": cmd_actors,
+    "calibrate": cmd_calibrate,
+    "bench": cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from models.encoder import ModelLoadError
+    from models.schemes import SchemeError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (FileNotFoundError, SchemeError, ModelLoadError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

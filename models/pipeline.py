@@ -1,0 +1,211 @@
+"""Compose the stages: read -> segment -> attribute -> classify -> one table row per paragraph.
+
+>>> a = analyze(["seeds"])                     # doctest: +SKIP
+>>> a.table.groupby("source").stance.value_counts()   # doctest: +SKIP
+
+Everything expensive is cached on disk (see ``models.cache``): a re-run over the same corpus
+loads no model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from models.cache import Cache, CachedEmbedder, digest
+from models.classify import Classifier, EmbeddingClassifier, NLIClassifier, parse_model_spec
+from models.corpus import read_corpus
+from models.records import Attribution, Document, Paragraph, ReadProblem, StanceResult
+from models.schemes import Scheme, load_scheme
+from models.segment import segment_document
+from models.table import rows_to_frame
+
+Progress = Callable[[int, int, str], None]
+CHUNK = 256  # paragraphs classified per call (bounded memory, regular progress)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    table: pd.DataFrame
+    problems: list[ReadProblem] = field(default_factory=list)
+    scheme: Scheme | None = None
+    model: str = ""
+    stats: dict[str, int] = field(default_factory=dict)  # work done (0 = all from the cache)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run depends on besides the texts."""
+
+    scheme: Scheme
+    model: str = "minilm"
+    registry: object | None = None  # models.registry.Registry
+    spacy_model: str | None = None
+
+
+class Engine:
+    """The loaded, cached stages for one setting (state: lazily-loaded models, the cache)."""
+
+    def __init__(self, settings: Settings, cache: Cache) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.spec = parse_model_spec(settings.model)
+        self._classifier: Classifier | None = None
+        self._embedder: CachedEmbedder | None = None
+        self._nlp = None
+        self.stats = {"classified": 0, "attributed_docs": 0, "embedded": 0, "models_loaded": 0}
+
+    # -- stance ---------------------------------------------------------------------------
+    def classifier(self) -> Classifier:
+        if self._classifier is None:
+            if self.spec.backend == "nli":
+                self._classifier = NLIClassifier(self.settings.scheme, self.spec.target)
+            else:
+                from models.encoder import Encoder
+
+                spec = self.spec
+                self._embedder = CachedEmbedder(
+                    self.cache,
+                    spec.name,
+                    lambda: Encoder.load(spec.target or None, quantize=spec.quantize),
+                )
+                self._classifier = EmbeddingClassifier(
+                    self.settings.scheme, self._embedder, spec.name
+                )
+        return self._classifier
+
+    def stances(self, texts: Sequence[str]) -> list[StanceResult]:
+        ns = f"stance:{self.spec.name}:{self.settings.scheme.fingerprint}"
+        keys = [digest(t) for t in texts]
+        found = self.cache.get_many(ns, sorted(set(keys)))
+        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        if todo:
+            results = self.classifier().classify([t for _, t in todo])
+            self.stats["classified"] += len(todo)
+            fresh = {k: _dump(r) for (k, _), r in zip(todo, results, strict=True)}
+            self.cache.put_many(ns, fresh.items())
+            found.update(fresh)
+        return [_load_stance(found[k]) for k in keys]
+
+    def finish_stats(self) -> dict[str, int]:
+        emb = self._embedder
+        if emb is not None:
+            self.stats["embedded"] = emb.misses
+            self.stats["models_loaded"] += int(emb.loaded)
+        elif self._classifier is not None:  # NLI: loaded when built
+            self.stats["models_loaded"] += 1
+        return dict(self.stats)
+
+    # -- attribution ----------------------------------------------------------------------
+    def attributions(self, docs: Sequence[Sequence[str]]) -> list[list[Attribution]]:
+        from models.attribute import attribute_documents, load_nlp
+
+        reg = self.settings.registry
+        reg_key = getattr(reg, "fingerprint", "") if reg is not None else ""
+        ns = f"actor:{self.settings.spacy_model or 'default'}:{reg_key}"
+        keys = [digest(*texts) for texts in docs]
+        found = self.cache.get_many(ns, sorted(set(keys)))
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        if todo:
+            if self._nlp is None:
+                self._nlp = load_nlp(self.settings.spacy_model)
+                self.stats["models_loaded"] += 1
+            self.stats["attributed_docs"] += len(todo)
+            fresh = {}
+            outs = attribute_documents((docs[i] for i in todo), self._nlp, reg)
+            for i, atts in zip(todo, outs, strict=True):
+                fresh[keys[i]] = json.dumps([asdict(a) for a in atts]).encode()
+            self.cache.put_many(ns, fresh.items())
+            found.update(fresh)
+        return [[Attribution(**a) for a in json.loads(found[k])] for k in keys]
+
+
+def _dump(r: StanceResult) -> bytes:
+    return json.dumps(asdict(r)).encode()
+
+
+def _load_stance(raw: bytes) -> StanceResult:
+    d = json.loads(raw)
+    d["stances"] = tuple(d["stances"])
+    return StanceResult(**d)
+
+
+def analyze_documents(
+    docs: Iterable[Document], engine: Engine, progress: Progress | None = None, total: int = 0
+) -> Iterator[pd.DataFrame]:
+    """Yield one table chunk per batch of documents (bounded memory for any corpus size)."""
+    batch: list[list[Paragraph]] = []
+    size = done = 0
+    for doc in docs:
+        paras = segment_document(doc)
+        batch.append(paras)
+        size += sum(p.kind == "content" for p in paras)
+        if size >= CHUNK:
+            done += len(batch)
+            yield _analyze_batch(batch, engine)
+            if progress:
+                progress(done, total, "classifying")
+            batch, size = [], 0
+    if batch:
+        done += len(batch)
+        yield _analyze_batch(batch, engine)
+        if progress:
+            progress(done, total, "classifying")
+
+
+def _analyze_batch(batch: list[list[Paragraph]], engine: Engine) -> pd.DataFrame:
+    content = [[p for p in paras if p.kind == "content"] for paras in batch]
+    atts = engine.attributions([[p.text for p in c] for c in content])
+    flat = [p for c in content for p in c]
+    stances = iter(engine.stances([p.text for p in flat]))
+    by_para: dict[tuple[str, int], tuple[Attribution, StanceResult]] = {}
+    for c, a in zip(content, atts, strict=True):
+        for p, att in zip(c, a, strict=True):
+            by_para[(p.doc, p.paragraph)] = (att, next(stances))
+    rows = []
+    for paras in batch:
+        for p in paras:
+            att, st = by_para.get((p.doc, p.paragraph), (None, None))
+            rows.append((p, att, st))
+    return rows_to_frame(rows, engine.settings.scheme, engine.spec.name)
+
+
+def analyze(
+    paths: Sequence[str | Path] = ("seeds",),
+    *,
+    scheme: Scheme | str | Path | None = None,
+    model: str | None = None,
+    registry: object | None = None,
+    cache_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    spacy_model: str | None = None,
+) -> Analysis:
+    """Analyse a corpus into the paragraph table (see README for the columns)."""
+    sch = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
+    if registry is None:
+        registry = _corpus_registry(paths)
+    settings = Settings(sch, model or "minilm", registry, spacy_model)
+    engine = Engine(settings, Cache(cache_dir))
+    docs, problems = read_corpus([Path(p) for p in paths])
+    if progress:
+        progress(0, len(docs), "reading")
+    chunks = list(analyze_documents(docs, engine, progress, len(docs)))
+    table = pd.concat(chunks, ignore_index=True) if chunks else rows_to_frame([], sch, "")
+    return Analysis(table, problems, sch, engine.spec.name, engine.finish_stats())
+
+
+def _corpus_registry(paths: Sequence[str | Path]) -> object | None:
+    """The actor registry shipped beside a corpus (``actors.csv`` in a corpus folder)."""
+    from models.registry import load_registry, merge_registries
+
+    found = None
+    for p in paths:
+        candidate = Path(p) / "actors.csv"
+        if candidate.is_file():
+            reg = load_registry(candidate)
+            found = reg if found is None else merge_registries(found, reg)
+    return found

@@ -1,0 +1,197 @@
+"""Stance schemes as data: labels, descriptions, prototypes, hypotheses, thresholds.
+
+A scheme is a TOML file a user can edit; the classifier reads everything label-specific from
+it. ``load_scheme()`` gives the default scheme shipped in ``models/data/scheme_default.toml``.
+
+>>> s = load_scheme()
+>>> s.label_names
+('us_critical', 'china_neutral', 'russia_aligned', 'none')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_SCHEME = DATA_DIR / "scheme_default.toml"
+_PALETTE = ("#d62728", "#1f77b4", "#9467bd", "#2ca02c", "#ff7f0e", "#8c564b", "#e377c2")
+ABSTAIN_COLOR = "#b0b0b0"
+
+
+class SchemeError(ValueError):
+    """A scheme file is missing, unreadable or inconsistent; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    description: str = ""
+    color: str = ""
+    hypothesis: str = ""  # NLI hypothesis (filled into the template)
+    prototypes: tuple[str, ...] = ()  # statements that carry the stance (embedding backend)
+    contrasts: tuple[str, ...] = ()  # look-alikes that do NOT carry it (count for abstain)
+    threshold: float | None = None  # per-label override of the scheme threshold
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    abstain: float = 0.5  # top label score below this -> abstain label
+    multi: float = 0.5  # every label scoring over this goes into `stances`
+    temperature: float = 0.05  # softmax temperature over cosine similarities
+    quote_weight: float = 1.0  # weight of quoted speech vs narration sentences
+    params: dict[str, float] = field(default_factory=dict)  # backend-specific extras
+
+
+@dataclass(frozen=True)
+class Scheme:
+    name: str
+    labels: tuple[Label, ...]  # stance labels, without the abstain label
+    abstain: Label
+    description: str = ""
+    hypothesis_template: str = "This text {}."
+    multi_label: bool = True
+    thresholds: Thresholds = Thresholds()
+    path: str = ""
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return (*(lb.name for lb in self.labels), self.abstain.name)
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return {lb.name: lb.color for lb in (*self.labels, self.abstain)}
+
+    def label(self, name: str) -> Label:
+        for lb in (*self.labels, self.abstain):
+            if lb.name == name:
+                return lb
+        raise KeyError(name)
+
+    def threshold(self, name: str) -> float:
+        lb = self.label(name)
+        return self.thresholds.abstain if lb.threshold is None else lb.threshold
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of everything that changes classification output."""
+        return content_hash(self, "classify")
+
+    def label_fingerprint(self, name: str) -> str:
+        """Hash of one label's classifier inputs, so a changed label recomputes only itself."""
+        lb = self.label(name)
+        payload = [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
+
+
+def content_hash(scheme: Scheme, purpose: str) -> str:
+    labels = [
+        [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts, lb.threshold]
+        for lb in (*scheme.labels, scheme.abstain)
+    ]
+    t = scheme.thresholds
+    payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
+    payload += [t.abstain, t.multi, t.temperature, t.quote_weight, sorted(t.params.items())]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
+
+
+def load_scheme(path: str | Path | None = None) -> Scheme:
+    """Load a scheme TOML file (default: the shipped US/China/Russia scheme)."""
+    p = Path(path) if path else DEFAULT_SCHEME
+    if not p.is_file():
+        raise SchemeError(f"scheme file not found: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SchemeError(f"{p}: not valid TOML ({exc})") from exc
+    return parse_scheme(data, source=str(p))
+
+
+def _str_tuple(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SchemeError(f"{where} must be a list of strings")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
+    """Validate a parsed TOML mapping and build a Scheme; errors name the field to fix."""
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SchemeError(f"{source}: `name` (a string) is required")
+    abstain_name = data.get("abstain", "none")
+    raw_labels = data.get("labels")
+    if not isinstance(raw_labels, list) or not raw_labels:
+        raise SchemeError(f"{source}: at least one [[labels]] table is required")
+    labels: list[Label] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_labels):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            raise SchemeError(f"{source}: labels[{i}] needs a `name`")
+        lname = raw["name"].strip()
+        if not lname.replace("_", "").replace("-", "").isalnum():
+            raise SchemeError(f"{source}: label name {lname!r} must be letters, digits, _ or -")
+        if lname in seen:
+            raise SchemeError(f"{source}: label {lname!r} appears twice")
+        seen.add(lname)
+        thr = raw.get("threshold")
+        if thr is not None and not isinstance(thr, int | float):
+            raise SchemeError(f"{source}: labels[{i}].threshold must be a number")
+        labels.append(
+            Label(
+                name=lname,
+                description=str(raw.get("description", "")).strip(),
+                color=str(raw.get("color", "")),
+                hypothesis=str(raw.get("hypothesis", "")).strip(),
+                prototypes=_str_tuple(raw.get("prototypes"), f"{source}: {lname}.prototypes"),
+                contrasts=_str_tuple(raw.get("contrasts"), f"{source}: {lname}.contrasts"),
+                threshold=None if thr is None else float(thr),
+            )
+        )
+    stance = [lb for lb in labels if lb.name != abstain_name]
+    if not stance:
+        raise SchemeError(f"{source}: needs at least one label besides {abstain_name!r}")
+    abstain = next((lb for lb in labels if lb.name == abstain_name), Label(name=abstain_name))
+    stance = [
+        lb if lb.color else _with(lb, color=_PALETTE[i % len(_PALETTE)])
+        for i, lb in enumerate(stance)
+    ]
+    if not abstain.color:
+        abstain = _with(abstain, color=ABSTAIN_COLOR)
+    for lb in stance:
+        if not (lb.prototypes or lb.hypothesis or lb.description):
+            raise SchemeError(f"{source}: label {lb.name!r} needs prototypes or a hypothesis")
+    raw_t = data.get("thresholds", {})
+    if not isinstance(raw_t, dict):
+        raise SchemeError(f"{source}: [thresholds] must be a table")
+    known = {"abstain", "multi", "temperature", "quote_weight"}
+    try:
+        thresholds = Thresholds(
+            **{k: float(v) for k, v in raw_t.items() if k in known},
+            params={k: float(v) for k, v in raw_t.items() if k not in known},
+        )
+    except (TypeError, ValueError) as exc:
+        raise SchemeError(f"{source}: [thresholds] values must be numbers ({exc})") from exc
+    template = str(data.get("hypothesis_template", "This text {}."))
+    if "{}" not in template:
+        raise SchemeError(f"{source}: hypothesis_template must contain {{}}")
+    return Scheme(
+        name=name.strip(),
+        labels=tuple(stance),
+        abstain=abstain,
+        description=str(data.get("description", "")).strip(),
+        hypothesis_template=template,
+        multi_label=bool(data.get("multi_label", True)),
+        thresholds=thresholds,
+        path=source,
+    )
+
+
+def _with(label: Label, **changes: object) -> Label:
+    from dataclasses import replace
+
+    return replace(label, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,356 @@
+"""dashboard.state (URL <-> ViewState), dashboard.frames (filters, selection, mix) and the escaping.
+
+URL parsing is pure: tables of query strings in, state and notices out. The frame functions run
+on the real seed analysis (MiniLM + spaCy, from the session fixture).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+
+from dashboard.components import stance_css
+from dashboard.frames import export_frame, filter_rows, mix, options, prepare, select_rows, vocab_of
+from dashboard.state import (
+    PARAMS,
+    Selection,
+    ViewState,
+    Vocab,
+    link,
+    opened,
+    parse_query,
+    selection_from_points,
+    speaker_label,
+    to_query,
+    with_selection,
+)
+from dashboard.textfmt import escape_md, highlight, speaker_needles
+
+VOCAB = Vocab(
+    sources=frozenset({"CNN", "RT"}),
+    speakers=frozenset({"Xi Jinping", "CNN (narration)"}),
+    affiliations=frozenset({"China", "United States"}),
+    stances=frozenset({"us_critical", "none"}),
+    models=frozenset({"minilm", "minilm-fp32"}),
+    docs=frozenset({"a.txt"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ViewState()),
+        ({"source": ["CNN", "RT"]}, ViewState(sources=("CNN", "RT"))),
+        ({"source": "CNN"}, ViewState(sources=("CNN",))),
+        ({"source": ["CNN", "CNN"]}, ViewState(sources=("CNN",))),
+        ({"speaker": ["CNN (narration)"]}, ViewState(speakers=("CNN (narration)",))),
+        (
+            {"aff": ["China"], "stance": ["none"]},
+            ViewState(affiliations=("China",), stances=("none",)),
+        ),
+        ({"conf": "0.35"}, ViewState(min_conf=0.35)),
+        ({"conf": "1"}, ViewState(min_conf=1.0)),
+        ({"narration": "false"}, ViewState(narration=False)),
+        ({"narration": "TRUE"}, ViewState(narration=True)),
+        ({"q": "peace talks"}, ViewState(query="peace talks")),
+        ({"model": "minilm-fp32"}, ViewState(model="minilm-fp32")),
+        ({"doc": "a.txt", "p": "7"}, ViewState(doc="a.txt", paragraph=7)),
+        (
+            {"sel_by": "source", "sel": "RT", "sel_stance": "none"},
+            ViewState(sel=Selection("source", "RT", "none")),
+        ),
+        (
+            {"sel_by": "speaker", "sel": "CNN (narration)", "sel_stance": "us_critical"},
+            ViewState(sel=Selection("speaker", "CNN (narration)", "us_critical")),
+        ),
+    ],
+)
+def test_parse_valid(params: dict, expected: ViewState) -> None:
+    state, notices = parse_query(params, vocab=VOCAB)
+    assert (state, notices) == (expected, ())
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "named"),
+    [
+        ({"bogus": "1"}, ViewState(), "bogus"),
+        ({"<script>alert(1)</script>": "x"}, ViewState(), "<script>"),
+        ({"source": ["CNN", "Fox"]}, ViewState(sources=("CNN",)), "source"),
+        ({"stance": ["<script>alert(1)</script>"]}, ViewState(), "stance"),
+        ({"stance": ["not_a_label"]}, ViewState(), "stance"),
+        ({"conf": "1e999"}, ViewState(), "conf"),
+        ({"conf": "nan"}, ViewState(), "conf"),
+        ({"conf": "-0.1"}, ViewState(), "conf"),
+        ({"conf": "2"}, ViewState(), "conf"),
+        ({"conf": "abc"}, ViewState(), "conf"),
+        ({"p": "99999999999999999999999"}, ViewState(), "p"),
+        ({"p": "-1"}, ViewState(), "p"),
+        ({"p": "٣"}, ViewState(), "p"),  # a non-ASCII digit
+        ({"narration": "maybe"}, ViewState(), "narration"),
+        ({"model": "evil-model"}, ViewState(), "model"),
+        ({"doc": "../../etc/passwd"}, ViewState(), "doc"),
+        ({"q": "x" * 5000}, ViewState(), "q"),
+        ({"sel_by": "source", "sel": "RT"}, ViewState(), "sel_stance"),
+        ({"sel_by": "bogus", "sel": "RT", "sel_stance": "none"}, ViewState(), "sel_by"),
+        ({"sel_by": "source", "sel": "Fox", "sel_stance": "none"}, ViewState(), "Fox"),
+    ],
+)
+def test_parse_garbage_is_ignored_with_a_notice(params: dict, expected: ViewState, named: str):
+    state, notices = parse_query(params, vocab=VOCAB)
+    assert state == expected
+    assert len(notices) == 1
+    assert named in notices[0]
+    assert len(notices[0]) < 160  # huge values are never echoed in full
+
+
+def test_parse_without_vocab_keeps_values() -> None:
+    state, notices = parse_query({"source": ["Anything"], "stance": ["x"]})
+    assert state.sources == ("Anything",) and state.stances == ("x",) and notices == ()
+
+
+def test_repeated_values_are_capped() -> None:
+    state, _ = parse_query({"source": [f"s{i}" for i in range(500)]})
+    assert len(state.sources) == 100
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        ViewState(),
+        ViewState(sources=("CNN", "RT"), stances=("none",), min_conf=0.4, narration=False),
+        ViewState(query="a&b=c #x", model="minilm-fp32", speakers=("CNN (narration)",)),
+        ViewState(sel=Selection("affiliation", "China", "us_critical"), doc="a.txt", paragraph=0),
+    ],
+)
+def test_round_trip_through_a_link(state: ViewState) -> None:
+    url = link(state, "reader", base="http://host:8501/")
+    parts = urlsplit(url)
+    assert parts.path == "/reader"
+    assert parse_query(parse_qs(parts.query, keep_blank_values=True)) == (state, ())
+
+
+@pytest.mark.parametrize(
+    ("state", "page", "expected"),
+    [
+        (ViewState(), "overview", "/"),
+        (ViewState(), "reader", "/reader"),
+        (ViewState(sources=("RT",)), "overview", "/?source=RT"),
+        (ViewState(narration=True, min_conf=0.0), "overview", "/"),  # defaults stay out
+        (opened(ViewState(), "a.txt", 3), "reader", "/reader?doc=a.txt&p=3"),
+    ],
+)
+def test_link(state: ViewState, page: str, expected: str) -> None:
+    assert link(state, page) == expected
+
+
+def test_every_param_is_documented_and_unique() -> None:
+    names = [p.name for p in PARAMS]
+    assert len(names) == len(set(names))
+    assert all(p.help for p in PARAMS)
+    fields = set(ViewState.__dataclass_fields__)
+    assert {p.field for p in PARAMS} == fields
+
+
+@pytest.mark.parametrize(
+    ("by", "points", "expected"),
+    [
+        (
+            "source",
+            [{"source": "CNN", "stance": "none", "share": 0.5}],
+            Selection("source", "CNN", "none"),
+        ),
+        (
+            "speaker",
+            [{"speaker": "Xi Jinping", "stance": "us_critical"}],
+            Selection("speaker", "Xi Jinping", "us_critical"),
+        ),
+        ("source", [], None),
+        ("source", None, None),
+        ("source", [{"speaker": "Xi", "stance": "none"}], None),  # another chart's fields
+        ("source", [{"source": 3, "stance": "none"}], None),
+        ("nonsense", [{"nonsense": "x", "stance": "none"}], None),
+    ],
+)
+def test_selection_from_points(by: str, points, expected) -> None:
+    assert selection_from_points(by, points) == expected
+
+
+def test_with_selection_keeps_filters() -> None:
+    state = ViewState(sources=("RT",), min_conf=0.3)
+    picked = with_selection(state, Selection("source", "RT", "none"))
+    assert picked.sources == ("RT",) and picked.sel == Selection("source", "RT", "none")
+    assert with_selection(picked, None) == state
+    assert to_query(picked)["sel"] == "RT"
+
+
+# -- frames, on the real seed analysis ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def table(seed_table: pd.DataFrame) -> pd.DataFrame:
+    return prepare(seed_table)
+
+
+def test_prepare_names_narration_after_the_outlet(table: pd.DataFrame) -> None:
+    narr = table[table["actor"] == ""]
+    assert len(narr) > 0
+    assert (narr["speaker"] == narr["source"] + " (narration)").all()
+    spoken = table[table["actor"] != ""]
+    assert (spoken["speaker"] == spoken["actor"]).all()
+    assert speaker_label("", "CNN") == "CNN (narration)"
+
+
+def _state_for(table: pd.DataFrame, case: str) -> ViewState:
+    content = table[table["kind"] == "content"]
+    first = content.iloc[0]
+    return {
+        "all": ViewState(),
+        "source": ViewState(sources=(first["source"],)),
+        "stance": ViewState(stances=("none",)),
+        "conf": ViewState(min_conf=0.5),
+        "no-narration": ViewState(narration=False),
+        "query": ViewState(query=first["text"].split()[1].upper()),
+        "speaker": ViewState(speakers=(first["speaker"],)),
+        "nothing": ViewState(query="zzzz-no-such-text-zzzz"),
+    }[case]
+
+
+def _expected(table: pd.DataFrame, state: ViewState) -> pd.Series:
+    """The same filter written row by row: the reference for the vectorised one."""
+
+    def keep(r: pd.Series) -> bool:
+        hay = f"{r['text']}\n{r['speaker']}\n{r['quote']}".lower()
+        return (
+            r["kind"] == "content"
+            and (not state.sources or r["source"] in state.sources)
+            and (not state.speakers or r["speaker"] in state.speakers)
+            and (not state.stances or r["stance"] in state.stances)
+            and r["stance_score"] >= state.min_conf
+            and (state.narration or r["actor"] != "")
+            and state.query.lower() in hay
+        )
+
+    return table[table.apply(keep, axis=1)].index
+
+
+@pytest.mark.parametrize(
+    "case", ["all", "source", "stance", "conf", "no-narration", "query", "speaker", "nothing"]
+)
+def test_filter_rows_matches_a_row_by_row_reference(table: pd.DataFrame, case: str) -> None:
+    state = _state_for(table, case)
+    got = filter_rows(table, state)
+    assert list(got.index) == list(_expected(table, state))
+    assert (got["kind"] == "content").all()
+
+
+@pytest.mark.parametrize("by", ["source", "speaker", "affiliation"])
+def test_mix_and_select_agree(table: pd.DataFrame, scheme, by: str) -> None:
+    rows = filter_rows(table, ViewState())
+    data = mix(rows, by=by, labels=scheme.label_names)
+    assert list(data.columns) == [by, "stance", "count", "share", "total", "order"]
+    assert data["count"].sum() == len(rows)
+    shares = data.groupby(by)["share"].sum()
+    assert shares.round(6).eq(1.0).all()
+    totals = data.drop_duplicates(by)["total"].tolist()
+    assert totals == sorted(totals, reverse=True)  # largest group first
+    for rec in data.itertuples(index=False):
+        picked = select_rows(rows, Selection(by, getattr(rec, by), rec.stance))
+        assert len(picked) == rec.count
+        assert (picked["stance"] == rec.stance).all()
+
+
+def test_mix_top_and_empty(table: pd.DataFrame, scheme) -> None:
+    rows = filter_rows(table, ViewState())
+    top = mix(rows, by="speaker", labels=scheme.label_names, top=3)
+    assert top["speaker"].nunique() == min(3, rows["speaker"].nunique())
+    assert mix(rows.iloc[:0], by="source", labels=scheme.label_names).empty
+
+
+def test_select_none_is_everything(table: pd.DataFrame) -> None:
+    rows = filter_rows(table, ViewState())
+    assert select_rows(rows, None) is rows
+
+
+def test_vocab_options_and_export(table: pd.DataFrame, scheme, seed_table: pd.DataFrame) -> None:
+    vocab = vocab_of(table, stances=scheme.label_names, models=["minilm"])
+    assert vocab.sources == frozenset(table["source"])
+    assert set(options(table, "source")) <= vocab.sources
+    assert list(export_frame(table).columns) == list(seed_table.columns)
+    state, notices = parse_query({"source": sorted(vocab.sources)}, vocab=vocab)
+    assert state.sources == tuple(sorted(vocab.sources)) and notices == ()
+
+
+# -- untrusted text ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[x](javascript:alert(1))",
+        "![img](http://evil.example/x.png)",
+        ":red[x]",
+        "$x^2$ and **bold** and `code` and <b>html</b>",
+        "# heading\n- list",
+    ],
+)
+def test_escape_md_leaves_no_markup(text: str) -> None:
+    out = escape_md(text)
+    # Every ASCII punctuation character is backslash-escaped, so nothing is markup any more.
+    import string
+
+    i = 0
+    while i < len(out):
+        if out[i] == "\\":
+            assert out[i + 1] in string.punctuation
+            i += 2
+            continue
+        assert out[i] not in string.punctuation, (text, out, i)
+        i += 1
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "actor", "marked"),
+    [
+        (
+            'Xi said "we want peace" today.',
+            "we want peace",
+            "Xi Jinping",
+            [":orange-background[we want peace]", "**Xi**"],
+        ),
+        ("Wang Yi spoke; Wang agreed.", "", "Wang Yi", ["**Wang Yi**"]),
+        ("Nobody is named here.", "", "Joe Biden", []),
+        (
+            'He said "<script>x</script>".',
+            "<script>x</script>",
+            "",
+            [":orange-background[\\<script\\>x\\<\\/script\\>]"],
+        ),
+        (
+            "Quote one. Quote two.",
+            "Quote one … Quote two",
+            "",
+            [":orange-background[Quote one]", ":orange-background[Quote two]"],
+        ),
+    ],
+)
+def test_highlight(text: str, quote: str, actor: str, marked: list[str]) -> None:
+    out = highlight(text, quote=quote, actor=actor)
+    for m in marked:
+        assert m in out
+    if not marked:
+        assert out == escape_md(text)
+
+
+def test_speaker_needles() -> None:
+    assert speaker_needles("Xi Jinping") == ["Xi Jinping", "Jinping", "Xi"]
+    assert speaker_needles("") == []
+
+
+def test_stance_css_only_takes_valid_colours_and_names() -> None:
+    css = stance_css({"ok": "#123456", "bad}": "#000000", "evil": "red;}</style><script>"})
+    assert "st-key-stance-ok-" in css and "#123456" in css
+    assert "bad}" not in css and "<script>" not in css
