@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.frames import export_frame
-from dashboard.state import ViewState, opened
+from dashboard.state import ViewState, opened, to_query, with_selection
 from dashboard.textfmt import escape_md, highlight
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
@@ -66,7 +66,7 @@ def scores_line(row: pd.Series, labels: tuple[str, ...]) -> str:
 def who(row: pd.Series) -> str:
     """'Speaker (role, affiliation) — cue' as plain text."""
     extras = [str(x) for x in (row.get("actor_role"), row.get("affiliation")) if x]
-    extras = [x for x in extras if x != "unknown"]
+    extras = [x for x in dict.fromkeys(extras) if x not in ("unknown", str(row["speaker"]))]
     text = str(row["speaker"]) + (f" ({', '.join(extras)})" if extras else "")
     return text + (f" — {row['cue']}" if row.get("cue") else "")
 
@@ -94,11 +94,7 @@ def paragraph_card(row: pd.Series, *, labels: tuple[str, ...], state: ViewState,
 
 def reader_params(state: ViewState) -> dict[str, str | list[str]]:
     """Query parameters of the reader for ``state`` (filters kept, chart selection dropped)."""
-    from dataclasses import replace
-
-    from dashboard.state import to_query
-
-    return to_query(replace(state, sel=None))
+    return to_query(with_selection(state, None))
 
 
 def downloads(rows: pd.DataFrame, *, name: str, key: str) -> None:

@@ -20,11 +20,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+import models
 from dashboard.frames import prepare
 from models.cache import default_cache_dir
 from models.schemes import Scheme, load_scheme
 
 REPO = Path(__file__).resolve().parents[1]
+MODELS = Path(models.__file__).resolve().parent
 BUILTIN_MODELS = ("minilm", "minilm-fp32")
 
 
@@ -56,13 +58,15 @@ def scheme(path: str) -> Scheme:
     return load_scheme(path or None)
 
 
-def corpus_fingerprint(paths: tuple[str, ...]) -> str:
-    """Hash of the corpus files' names, sizes and mtimes (changes when a file changes)."""
+def corpus_fingerprint(paths: tuple[str, ...], suffixes: tuple[str, ...] = ()) -> str:
+    """Hash of the files' names, sizes and mtimes (changes when a file changes)."""
     h = hashlib.sha256()
     for root in paths:
         p = Path(root)
         files = sorted(p.rglob("*")) if p.is_dir() else [p]
         for f in files:
+            if "__pycache__" in f.parts or (suffixes and f.suffix not in suffixes):
+                continue
             if f.is_file():
                 s = f.stat()
                 h.update(f"{f}\x1f{s.st_size}\x1f{s.st_mtime_ns}\n".encode())
@@ -70,9 +74,11 @@ def corpus_fingerprint(paths: tuple[str, ...]) -> str:
 
 
 def table_path(cfg: Config, model: str, sch: Scheme) -> Path:
-    """Where the analysed table of (corpus, model, scheme) is kept as Parquet."""
+    """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet."""
+    # a changed pipeline (code or its data files) re-analyses
+    code = corpus_fingerprint((str(MODELS),), (".py", ".toml", ".csv"))
     key = hashlib.sha256(
-        f"{corpus_fingerprint(cfg.corpus)}|{model}|{sch.fingerprint}".encode()
+        f"{corpus_fingerprint(cfg.corpus)}|{code}|{model}|{sch.fingerprint}".encode()
     ).hexdigest()[:16]
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in model)[:40]
     return Path(cfg.cache_dir) / "dashboard" / f"{slug}-{key}.parquet"
@@ -92,7 +98,7 @@ def engine(model: str, cache_dir: str, corpus: tuple[str, ...], scheme_path: str
     from models import pipeline
 
     sch = scheme(scheme_path)
-    registry = pipeline._corpus_registry(corpus)
+    registry = pipeline.corpus_registry(corpus)
     settings = pipeline.Settings(sch, model, registry)
     return pipeline.Engine(settings, pipeline.Cache(cache_dir)), threading.Lock()
 

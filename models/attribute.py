@@ -22,7 +22,7 @@ from functools import lru_cache
 import pandas as pd
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from models.records import Attribution
 from models.registry import Actor, Registry, affiliation_of
@@ -59,6 +59,7 @@ class _Context:
     last_person: str = ""
     last_plural: tuple[str, str] = ("", "")  # (actor, kind) of the last group/organisation
     last: Attribution | None = None
+    roles: dict[str, str] = field(default_factory=dict)  # actor -> first role given
 
 
 def attribute_document(
@@ -120,7 +121,12 @@ def _paragraph(doc: Doc, ctx: _Context) -> Attribution:
         weight = _sentence_weights(doc, [c for c, _ in resolved])
         best = min(
             range(len(resolved)),
-            key=lambda k: (resolved[k][0].nested, -weight[k], resolved[k][0].start),
+            key=lambda k: (
+                resolved[k][0].nested,
+                -weight[k],
+                -resolved[k][0].own,
+                resolved[k][0].start,
+            ),
         )
         return _with_quote(resolved[best][1], quote)
     stripped = doc.text.lstrip()
@@ -156,10 +162,27 @@ def _name(text: str) -> str:
     return re.sub(r"['’]s?$", "", text).strip(" ,.")
 
 
-def _remember_people(doc: Doc, ctx: _Context) -> None:
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
+def _person_spans(doc: Doc, lex: Lexicon) -> Iterator[Span]:
+    """PERSON entities, and name-like subjects the NER missed ("Jo Bloggs, the minister,")."""
+    yield from (e for e in doc.ents if e.label_ == "PERSON")
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP", "LOC"):
             continue
+        if not any(c.dep_ in ("appos", "relcl") and _lemma_in(c, lex.person) for c in tok.children):
+            continue
+        left = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if 1 <= len(left) <= 2 and left[-1].i == tok.i - 1:
+            yield doc[left[0].i : tok.i + 1]
+
+
+def _lemma_in(tok: Token, words: frozenset[str]) -> bool:
+    return tok.lemma_.lower() in words or any(
+        c.lemma_.lower() in words for c in tok.children if c.dep_ in ("attr", "prep")
+    )
+
+
+def _remember_people(doc: Doc, ctx: _Context) -> None:
+    for ent in _person_spans(doc, ctx.lex):
         name = _name(ent.text)
         words = name.split()
         if len(words) < 2 or not all(w[:1].isupper() for w in words) or "-" in name:
@@ -239,7 +262,10 @@ def _resolve(claim: Claim, doc: Doc, ctx: _Context) -> Attribution | None:
         kind = actor.kind if kind in ("name", "organization") else kind
     if kind == "name":
         kind = "person"
-    role = role or (actor.role if actor else "") or ctx.people.get(name, "")
+    role = role or ctx.roles.get(name, "") or (actor.role if actor else "")
+    role = role or ctx.people.get(name, "")
+    if role:
+        ctx.roles.setdefault(name, role)
     return Attribution(name, kind, role, _side(name, role, actor), claim.cue, "")
 
 
@@ -253,14 +279,19 @@ def _subject_before(doc: Doc, start: int, ctx: _Context) -> str:
     """The last person named as a subject before a pronoun in the same paragraph."""
     spans = quote_spans(doc.text)
     found = ""
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or ent.start_char >= start:
+    for tok in doc:
+        if tok.idx >= start or tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "PROPN":
             continue
-        if any(a <= ent.start_char < b for a, b in spans):
+        if tok.ent_type_ in ("GPE", "NORP", "LOC", "FAC") or tok.lower_ in ctx.lex.organization:
             continue
-        if ent.root.dep_ in ("nsubj", "nsubjpass"):
-            short = _strip_titles(_name(ent.text), ctx.lex)
-            found = _known_person(short, ctx) or _registry_name(short, ctx) or _name(ent.text)
+        if any(a <= tok.idx < b for a, b in spans):
+            continue
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None and ent.label_ == "ORG" and len(ent) > 1:
+            continue
+        text = _name(ent.text if ent is not None and ent.label_ == "PERSON" else tok.text)
+        short = _strip_titles(text, ctx.lex)
+        found = _known_person(short, ctx) or _registry_name(short, ctx) or short
     return found
 
 

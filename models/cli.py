@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -29,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--out", default=None, help="output table: .parquet, .csv or .jsonl")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--shards", type=int, default=0, help="split into N resumable shards (--out)")
+    a.add_argument(
+        "--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+        help="run the shards as Ray tasks (local Ray, or a cluster address such as auto)",
+    )  # fmt: skip
     _common(a)
     e = sub.add_parser("evaluate", help="score a table against hand-labelled gold paragraphs")
     e.add_argument(
@@ -98,30 +104,87 @@ def _analyze(args: argparse.Namespace, paths: list[str], quiet: bool = True):
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from models.summary import stance_mix
-    from models.table import FORMATS, write_table
+    from models.table import FORMATS
 
     if args.out and Path(args.out).suffix not in FORMATS:
         raise ValueError(f"unknown output format {Path(args.out).suffix!r}: use {FORMATS}")
+    if (args.shards or args.ray) and not args.out:
+        raise ValueError("--shards and --ray write shard files: give --out")
     t0 = time.perf_counter()
-    result = _analyze(args, args.paths, quiet=args.quiet)
-    for p in result.problems:
+    if args.shards or args.ray:
+        rows, problems, mix, model, scheme = _sharded(args)
+    elif args.out:  # stream to the file in bounded memory
+        rows, problems, mix, model, scheme = _stream(args)
+    else:
+        result = _analyze(args, args.paths, quiet=args.quiet)
+        rows, problems, model = len(result.table), result.problems, result.model
+        mix, scheme = stance_mix(result.table), result.scheme.name
+    for p in problems:
         print(f"{p.severity} {p.path}: {p.reason}", file=sys.stderr)
-    table = result.table
-    if table.empty:
+    if rows == 0:
         print("error: nothing readable in " + ", ".join(args.paths), file=sys.stderr)
         return 2
     if args.out:
-        write_table(table, args.out)
-        print(f"wrote {len(table)} paragraphs to {args.out}", file=sys.stderr)
-    print(stance_mix(table).to_string())
-    n_content = int((table["kind"] == "content").sum())
+        print(f"wrote {rows} paragraphs to {args.out}", file=sys.stderr)
+    print(mix.to_string())
     print(
-        f"\n{table['doc'].nunique()} documents, {len(table)} paragraphs ({n_content} content), "
-        f"model {result.model}, scheme {result.scheme.name}, "
-        f"{time.perf_counter() - t0:.1f} s",
+        f"\n{rows} paragraphs, model {model}, scheme {scheme}, {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
     )
     return 0
+
+
+def _settings(args: argparse.Namespace):
+    from models.pipeline import Settings, corpus_registry
+    from models.schemes import load_scheme
+
+    registry = _registry(args.registry) or corpus_registry(args.paths)
+    return Settings(load_scheme(args.scheme), args.model or "minilm", registry)
+
+
+def _sharded(args: argparse.Namespace):
+    from models.classify import parse_model_spec
+    from models.shards import analyze_sharded
+    from models.summary import stance_mix
+    from models.table import read_table
+
+    settings = _settings(args)
+    executor = "ray" if args.ray else "local"
+    address = None if args.ray in (None, "local") else args.ray
+    results = analyze_sharded(
+        args.paths, args.out, settings=settings, shards=args.shards or 4,
+        cache_dir=args.cache_dir, executor=executor, address=address,
+    )  # fmt: skip
+    skipped = sum(r.skipped for r in results)
+    print(f"{len(results)} shards ({skipped} already finished, not redone)", file=sys.stderr)
+    problems = [p for r in results for p in r.problems]
+    mix = stance_mix(read_table(args.out))
+    rows = sum(r.rows for r in results)
+    return rows, problems, mix, parse_model_spec(settings.model).name, settings.scheme.name
+
+
+def _stream(args: argparse.Namespace):
+    import pandas as pd
+
+    from models.cache import Cache
+    from models.pipeline import Engine
+    from models.stream import analyze_to_file
+    from models.summary import stance_mix
+
+    engine = Engine(_settings(args), Cache(args.cache_dir))
+    scheme = engine.settings.scheme
+    mixes: list[pd.DataFrame] = []
+    update, bar = _progress_bar(args.quiet)
+    try:
+        rows, problems = analyze_to_file(
+            args.paths, args.out, engine=engine, progress=update,
+            on_chunk=lambda c: mixes.append(stance_mix(c)),
+        )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
+    mix = pd.concat(mixes).groupby(level=0).sum().fillna(0).astype(int) if mixes else None
+    return rows, problems, mix if mix is not None else pd.DataFrame(), engine.spec.name, scheme.name
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -185,6 +248,8 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and hasattr(signal, "SIGPIPE"):  # `stancemap ... | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = build_parser().parse_args(argv)
     from models.encoder import ModelLoadError
     from models.schemes import SchemeError

@@ -102,8 +102,6 @@ class Engine:
 
     # -- attribution ----------------------------------------------------------------------
     def attributions(self, docs: Sequence[Sequence[str]]) -> list[list[Attribution]]:
-        from models.attribute import attribute_documents, load_nlp
-
         reg = self.settings.registry
         reg_key = getattr(reg, "fingerprint", "") if reg is not None else ""
         ns = f"actor:{self.settings.spacy_model or 'default'}:{reg_key}"
@@ -111,6 +109,8 @@ class Engine:
         found = self.cache.get_many(ns, sorted(set(keys)))
         todo = [i for i, k in enumerate(keys) if k not in found]
         if todo:
+            from models.attribute import attribute_documents, load_nlp  # spaCy: only on a miss
+
             if self._nlp is None:
                 self._nlp = load_nlp(self.settings.spacy_model)
                 self.stats["models_loaded"] += 1
@@ -187,7 +187,7 @@ def analyze(
     """Analyse a corpus into the paragraph table (see README for the columns)."""
     sch = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
     if registry is None:
-        registry = _corpus_registry(paths)
+        registry = corpus_registry(paths)
     settings = Settings(sch, model or "minilm", registry, spacy_model)
     engine = Engine(settings, Cache(cache_dir))
     docs, problems = read_corpus([Path(p) for p in paths])
@@ -198,7 +198,7 @@ def analyze(
     return Analysis(table, problems, sch, engine.spec.name, engine.finish_stats())
 
 
-def _corpus_registry(paths: Sequence[str | Path]) -> object | None:
+def corpus_registry(paths: Sequence[str | Path]) -> object | None:
     """The actor registry shipped beside a corpus (``actors.csv`` in a corpus folder)."""
     from models.registry import load_registry, merge_registries
 

@@ -24,6 +24,8 @@ _PATH_DEPS = {"ROOT", "conj", "ccomp", "parataxis", "xcomp"}
 _OTHER_CLAUSES = {"advcl", "conj", "relcl", "acl", "npadvmod", "nsubj", "nsubjpass", "cc", "punct"}
 _QUANT = {"some", "several", "many", "other", "most", "few", "all", "both", "these", "those"}
 _STRAIGHT = '"'
+_RELATIVE = {"who", "which", "whose", "whom"}
+_HONORIFIC = {"mr", "mrs", "ms", "dr", "sir", "madam", "prof"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Claim:
     sent: int  # sentence number in the paragraph
     quoted: int  # characters of quotation in the cue's sentence
     nested: int  # reporting clauses it sits under ("A said B said ...")
+    own: int = 0  # characters of quotation in the cue's own clause
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -141,26 +144,40 @@ def find_claims(doc: Doc, lex: Lexicon) -> list[Claim]:
     quoted = [
         sum(max(0, min(b, s.end_char) - max(a, s.start_char)) for a, b in spans) for s in sents
     ]
-    claims: list[Claim] = []
+    found: list[tuple[Token, Speaker, str, Token]] = []
     for tok in doc:
         if inq[tok.i]:
             continue
-        found = _verb_claim(tok, lex, inq) or _adjective_claim(tok, lex, inq)
-        found = found or _preposition_claim(tok, lex)
-        if found is None:
-            continue
-        speaker, cue, anchor = found
+        hit = _verb_claim(tok, lex, inq) or _adjective_claim(tok, lex, inq)
+        hit = hit or _preposition_claim(tok, lex)
+        if hit is not None:
+            found.append((tok, *hit))
+    anchors = {a.i for _, _, _, a in found}
+    claims = []
+    for tok, speaker, cue, anchor in found:
         n = sent_of[tok.i]
         nested = sum(
             1 for a in [anchor, *anchor.ancestors] if a.dep_ == "ccomp" and not inq[a.head.i]
         )
-        claims.append(Claim(speaker, cue, tok.idx, n, quoted[n], nested))
+        own = _own_quoted(anchor, anchors, inq)
+        claims.append(Claim(speaker, cue, tok.idx, n, quoted[n], nested, own))
     return claims
+
+
+def _own_quoted(anchor: Token, anchors: set[int], inq: list[bool]) -> int:
+    """Quoted characters in the cue's clause, not counting clauses of other cues under it."""
+    total, stack = 0, [anchor]
+    while stack:
+        t = stack.pop()
+        if inq[t.i]:
+            total += len(t.text_with_ws)
+        stack += [c for c in t.children if c.i not in anchors]
+    return total
 
 
 def quotes_of(text: str) -> list[str]:
     """The quoted strings of a paragraph, stripped."""
-    return [text[a:b].strip(" ,.") for a, b in quote_spans(text) if text[a:b].strip(" ,.")]
+    return [text[a:b].strip(" ,") for a, b in quote_spans(text) if text[a:b].strip(" ,.")]
 
 
 # -- cues -----------------------------------------------------------------------------------
@@ -172,6 +189,8 @@ def _main_clause(tok: Token, lex: Lexicon, inq: list[bool]) -> bool:
     """The cue is the paragraph's own statement, not background ("While X said ...")."""
     chain = [tok, *tok.ancestors]
     for t in chain:
+        if t.dep_ == "parataxis" and _lemma(t) in lex.speech:  # "..., he said, ..."
+            return True
         if any(c.dep_ == "mark" and c.lower_ in lex.subordinators for c in t.children):
             return False
         if t.dep_ in _PATH_DEPS or inq[t.i]:
@@ -308,6 +327,8 @@ def _preposition_claim(tok: Token, lex: Lexicon):
 
 # -- speakers -------------------------------------------------------------------------------
 def _clean(words: list[Token]) -> str:
+    while words and words[0].lower_ in ("a", "an", "the"):
+        words = words[1:]
     text = " ".join(t.text for t in words if not t.is_punct or t.text in ".-'")
     text = re.sub(r"\s+(['’]s)\b", r"\1", text).replace(" - ", "-")
     return re.sub(r"\s+", " ", text).strip(" ,")
@@ -320,7 +341,9 @@ def _premodifiers(tok: Token) -> list[Token]:
 def _role_after(tok: Token) -> str:
     for c in tok.children:
         if c.dep_ == "appos" and c.ent_type_ != "PERSON":
-            return _clean(list(c.subtree))
+            words = list(c.subtree)
+            cut = next((k for k, t in enumerate(words) if t.lower_ in _RELATIVE), len(words))
+            return _clean(words[:cut])
         if c.dep_ == "relcl":  # "X, who serves as senior fellow at Y"
             words = list(c.subtree)
             cut = next((k for k, t in enumerate(words) if t.lower_ in ("as", "is", "was")), -1)
@@ -339,18 +362,29 @@ def make_speaker(tok: Token, lex: Lexicon) -> Speaker | None:
     pre = _premodifiers(tok)
     person = _person_ent(tok, pre, lex)
     if person is not None:
-        role_words = [t for t in pre if t.i < person.start and t.dep_ not in ("det",)]
+        role_words = [
+            t
+            for t in pre
+            if t.i < person.start and t.dep_ != "det" and t.lower_.rstrip(".") not in _HONORIFIC
+        ]
         role = " ".join(x for x in (_clean(role_words), _role_after(tok)) if x)
-        name = re.sub(r"['’]s$", "", person.text).strip()
+        name, title = _split_title(re.sub(r"['’]s$", "", person.text).strip(), lex)
+        role = " ".join(x for x in (title, role) if x) if title not in role else role
         return Speaker(name, "person", role)
     words = [t for t in pre if t.dep_ not in ("det",) and t.lower_ not in _QUANT]
     text = _clean(words)
     low, lemma = tok.lower_, _lemma(tok)
     if tok.pos_ == "PROPN":
         kind = "organization" if tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC") else "name"
+        if kind == "organization" and _bare_name(tok, words, lex):
+            kind = "name"  # a surname the NER took for an organisation ("Psaki said")
         if tok.ent_type_ in ("ORG", "GPE", "FAC"):
             text = _ent_text(tok) or text
-        return Speaker(text, kind, _role_after(tok))
+        role = _role_after(tok)
+        if kind == "name":
+            text, title = _split_title(text, lex)
+            role = " ".join(x for x in (title, role) if x)
+        return Speaker(text, kind, role)
     if lemma in lex.documents:
         return _document_author(tok, lex)
     if low in lex.group or (tok.tag_ in ("NNS", "NNPS") and lemma in lex.person):
@@ -362,6 +396,25 @@ def make_speaker(tok: Token, lex: Lexicon) -> Speaker | None:
     if lemma in lex.person:
         return Speaker(text, "title", text, head=lemma)
     return None
+
+
+def _bare_name(tok: Token, words: list[Token], lex: Lexicon) -> bool:
+    return (
+        tok.ent_type_ == "ORG"
+        and len(words) == 1
+        and not tok.text.isupper()
+        and tok.lower_ not in lex.organization
+    )
+
+
+def _split_title(name: str, lex: Lexicon) -> tuple[str, str]:
+    """'Interior Ministry spokeswoman Ana Ruiz' -> ('Ana Ruiz', 'Interior Ministry spokeswoman')."""
+    words = name.split()
+    cut = 0
+    for k, w in enumerate(words[:-1]):
+        if w.islower() or w.lower() in lex.person:
+            cut = k + 1
+    return " ".join(words[cut:]), " ".join(words[:cut])
 
 
 def _ent_text(tok: Token) -> str:
@@ -394,10 +447,12 @@ def _trailing_name(tok: Token) -> Span | None:
         run.insert(0, t)
     if not run:
         return None
-    while run and run[0].ent_type_ in ("GPE", "LOC", "NORP", "ORG"):
+    while run and run[0].ent_type_ in ("GPE", "LOC", "NORP", "ORG", "FAC"):
         ent = next((e for e in tok.doc.ents if e.start <= run[0].i < e.end), None)
-        if ent is None or ent.end > run[-1].i:
+        if ent is None:
             break
+        if ent.end > run[-1].i:  # the whole run is a place or body: no name
+            return None
         run = run[ent.end - run[0].i :]
     if not 2 <= len(run) <= 3:
         return None

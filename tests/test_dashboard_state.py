@@ -1,18 +1,16 @@
-"""dashboard.state (URL <-> ViewState), dashboard.frames (filters, selection, mix) and the escaping.
+"""dashboard.state (URL <-> ViewState, chart clicks) and dashboard.textfmt (escaping).
 
-URL parsing is pure: tables of query strings in, state and notices out. The frame functions run
-on the real seed analysis (MiniLM + spaCy, from the session fixture).
+URL parsing is pure: tables of query strings in, state and notices out. The filters and
+aggregations behind the charts are tested on the real seed analysis in test_dashboard_charts.py.
 """
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pandas as pd
 import pytest
 
 from dashboard.components import stance_css
-from dashboard.frames import export_frame, filter_rows, mix, options, prepare, select_rows, vocab_of
 from dashboard.state import (
     PARAMS,
     Selection,
@@ -22,7 +20,6 @@ from dashboard.state import (
     opened,
     parse_query,
     selection_from_points,
-    speaker_label,
     to_query,
     with_selection,
 )
@@ -183,103 +180,6 @@ def test_with_selection_keeps_filters() -> None:
     assert picked.sources == ("RT",) and picked.sel == Selection("source", "RT", "none")
     assert with_selection(picked, None) == state
     assert to_query(picked)["sel"] == "RT"
-
-
-# -- frames, on the real seed analysis ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def table(seed_table: pd.DataFrame) -> pd.DataFrame:
-    return prepare(seed_table)
-
-
-def test_prepare_names_narration_after_the_outlet(table: pd.DataFrame) -> None:
-    narr = table[table["actor"] == ""]
-    assert len(narr) > 0
-    assert (narr["speaker"] == narr["source"] + " (narration)").all()
-    spoken = table[table["actor"] != ""]
-    assert (spoken["speaker"] == spoken["actor"]).all()
-    assert speaker_label("", "CNN") == "CNN (narration)"
-
-
-def _state_for(table: pd.DataFrame, case: str) -> ViewState:
-    content = table[table["kind"] == "content"]
-    first = content.iloc[0]
-    return {
-        "all": ViewState(),
-        "source": ViewState(sources=(first["source"],)),
-        "stance": ViewState(stances=("none",)),
-        "conf": ViewState(min_conf=0.5),
-        "no-narration": ViewState(narration=False),
-        "query": ViewState(query=first["text"].split()[1].upper()),
-        "speaker": ViewState(speakers=(first["speaker"],)),
-        "nothing": ViewState(query="zzzz-no-such-text-zzzz"),
-    }[case]
-
-
-def _expected(table: pd.DataFrame, state: ViewState) -> pd.Series:
-    """The same filter written row by row: the reference for the vectorised one."""
-
-    def keep(r: pd.Series) -> bool:
-        hay = f"{r['text']}\n{r['speaker']}\n{r['quote']}".lower()
-        return (
-            r["kind"] == "content"
-            and (not state.sources or r["source"] in state.sources)
-            and (not state.speakers or r["speaker"] in state.speakers)
-            and (not state.stances or r["stance"] in state.stances)
-            and r["stance_score"] >= state.min_conf
-            and (state.narration or r["actor"] != "")
-            and state.query.lower() in hay
-        )
-
-    return table[table.apply(keep, axis=1)].index
-
-
-@pytest.mark.parametrize(
-    "case", ["all", "source", "stance", "conf", "no-narration", "query", "speaker", "nothing"]
-)
-def test_filter_rows_matches_a_row_by_row_reference(table: pd.DataFrame, case: str) -> None:
-    state = _state_for(table, case)
-    got = filter_rows(table, state)
-    assert list(got.index) == list(_expected(table, state))
-    assert (got["kind"] == "content").all()
-
-
-@pytest.mark.parametrize("by", ["source", "speaker", "affiliation"])
-def test_mix_and_select_agree(table: pd.DataFrame, scheme, by: str) -> None:
-    rows = filter_rows(table, ViewState())
-    data = mix(rows, by=by, labels=scheme.label_names)
-    assert list(data.columns) == [by, "stance", "count", "share", "total", "order"]
-    assert data["count"].sum() == len(rows)
-    shares = data.groupby(by)["share"].sum()
-    assert shares.round(6).eq(1.0).all()
-    totals = data.drop_duplicates(by)["total"].tolist()
-    assert totals == sorted(totals, reverse=True)  # largest group first
-    for rec in data.itertuples(index=False):
-        picked = select_rows(rows, Selection(by, getattr(rec, by), rec.stance))
-        assert len(picked) == rec.count
-        assert (picked["stance"] == rec.stance).all()
-
-
-def test_mix_top_and_empty(table: pd.DataFrame, scheme) -> None:
-    rows = filter_rows(table, ViewState())
-    top = mix(rows, by="speaker", labels=scheme.label_names, top=3)
-    assert top["speaker"].nunique() == min(3, rows["speaker"].nunique())
-    assert mix(rows.iloc[:0], by="source", labels=scheme.label_names).empty
-
-
-def test_select_none_is_everything(table: pd.DataFrame) -> None:
-    rows = filter_rows(table, ViewState())
-    assert select_rows(rows, None) is rows
-
-
-def test_vocab_options_and_export(table: pd.DataFrame, scheme, seed_table: pd.DataFrame) -> None:
-    vocab = vocab_of(table, stances=scheme.label_names, models=["minilm"])
-    assert vocab.sources == frozenset(table["source"])
-    assert set(options(table, "source")) <= vocab.sources
-    assert list(export_frame(table).columns) == list(seed_table.columns)
-    state, notices = parse_query({"source": sorted(vocab.sources)}, vocab=vocab)
-    assert state.sources == tuple(sorted(vocab.sources)) and notices == ()
 
 
 # -- untrusted text ------------------------------------------------------------------------------
