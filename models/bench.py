@@ -69,7 +69,7 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
         "para_per_s": round(max(runs), 1),
         "para_per_s_median": round(sorted(runs)[len(runs) // 2], 1),
     }
-    if scale:
+    if scale and model != "nli-random":  # the NLI reference would take hours at this scale
         big = generated_paragraphs(paths, scale)
         t = time.perf_counter()
         clf.classify(big)
@@ -78,7 +78,37 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
     return result
 
 
-def run_bench(paths: list[str], models: list[str], *, repeat: int = 3, scale: int = 0) -> str:
+def write_generated_corpus(paths: list[str], n: int, folder: Path, per_doc: int = 10) -> Path:
+    """A JSONL corpus of ``n`` unique generated paragraphs, ``per_doc`` to a record."""
+    paras = generated_paragraphs(paths, n)
+    out = folder / f"generated-{n}.jsonl"
+    with open(out, "w", encoding="utf-8") as fh:
+        for i in range(0, len(paras), per_doc):
+            record = {"id": f"g{i // per_doc}", "source": f"Outlet {i % 7}",
+                      "text": "\n\n".join(paras[i : i + per_doc])}  # fmt: skip
+            fh.write(json.dumps(record) + "\n")
+    return out
+
+
+def bench_analyze(paths: list[str], n: int) -> dict[str, object]:
+    """`stancemap analyze` (streaming, cold cache) over n generated paragraphs: time, peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = write_generated_corpus(paths, n, Path(tmp))
+        cmd = [sys.executable, "-m", "models", "analyze", str(corpus), "--quiet",
+               "--out", f"{tmp}/out.parquet", "--cache-dir", f"{tmp}/cache"]  # fmt: skip
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - t
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip().splitlines()[-1:]}
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"paragraphs": n, "seconds": round(elapsed, 1), "para_per_s": round(n / elapsed, 1),
+            "peak_rss_mb": round(peak, 1)}  # fmt: skip
+
+
+def run_bench(
+    paths: list[str], models: list[str], *, repeat: int = 3, scale: int = 0, analyze: int = 0
+) -> str:
     rows = []
     for model in models:
         cmd = [sys.executable, "-m", "models.bench", model, str(repeat), str(scale), *paths]
@@ -87,7 +117,11 @@ def run_bench(paths: list[str], models: list[str], *, repeat: int = 3, scale: in
             rows.append({"model": model, "error": proc.stderr.strip().splitlines()[-1:]})
             continue
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    return format_bench(rows)
+    text = format_bench(rows)
+    if analyze:
+        r = bench_analyze(paths, analyze)
+        text += f"\nanalyze end to end (segment + attribute + classify, cold cache): {r}"
+    return text
 
 
 def format_bench(rows: list[dict]) -> str:

@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
     b.add_argument("--models", default="minilm,minilm-fp32,nli-random", help="comma-separated")
     b.add_argument("--repeat", type=int, default=3, help="passes over the seeds per backend")
-    b.add_argument("--scale", type=int, default=0, help="also a generated corpus of N paragraphs")
+    b.add_argument("--scale", type=int, default=0, help="also classify N generated paragraphs")
+    b.add_argument("--analyze", type=int, default=0, help="time `analyze` on N generated ones")
     return ap
 
 
@@ -234,7 +235,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from models.bench import run_bench
 
-    print(run_bench(args.paths, args.models.split(","), repeat=args.repeat, scale=args.scale))
+    models = [m for m in args.models.split(",") if m]
+    print(run_bench(args.paths, models, repeat=args.repeat, scale=args.scale, analyze=args.analyze))
     return 0
 
 

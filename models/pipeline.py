@@ -92,13 +92,15 @@ class Engine:
         return [_load_stance(found[k]) for k in keys]
 
     def finish_stats(self) -> dict[str, int]:
+        """Work this engine has done so far (all zeros: everything came from the cache)."""
+        stats = dict(self.stats)
         emb = self._embedder
         if emb is not None:
-            self.stats["embedded"] = emb.misses
-            self.stats["models_loaded"] += int(emb.loaded)
+            stats["embedded"] = emb.misses
+            stats["models_loaded"] += int(emb.loaded)
         elif self._classifier is not None:  # NLI: loaded when built
-            self.stats["models_loaded"] += 1
-        return dict(self.stats)
+            stats["models_loaded"] += 1
+        return stats
 
     # -- attribution ----------------------------------------------------------------------
     def attributions(self, docs: Sequence[Sequence[str]]) -> list[list[Attribution]]:
@@ -189,11 +191,16 @@ def analyze(
     if registry is None:
         registry = corpus_registry(paths)
     settings = Settings(sch, model or "minilm", registry, spacy_model)
-    engine = Engine(settings, Cache(cache_dir))
+    return run(Engine(settings, Cache(cache_dir)), paths, progress)
+
+
+def run(engine: Engine, paths: Sequence[str | Path], progress: Progress | None = None) -> Analysis:
+    """Analyse a corpus with an existing engine (models stay loaded between calls)."""
     docs, problems = read_corpus([Path(p) for p in paths])
     if progress:
         progress(0, len(docs), "reading")
     chunks = list(analyze_documents(docs, engine, progress, len(docs)))
+    sch = engine.settings.scheme
     table = pd.concat(chunks, ignore_index=True) if chunks else rows_to_frame([], sch, "")
     return Analysis(table, problems, sch, engine.spec.name, engine.finish_stats())
 

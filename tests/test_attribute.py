@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from models.attribute import CONTINUED, actor_summary, attribute_document, attribute_documents
+from models.quotes import quote_spans
 from models.records import Attribution
 from models.registry import (
     Actor,
@@ -18,7 +19,6 @@ from models.registry import (
     merge_registries,
     save_registry,
 )
-from models.speech import quote_spans
 
 # One paragraph each: (text, actor, kind, cue). New sentences, none taken from the seeds.
 SINGLE = [
@@ -147,6 +147,20 @@ DOCUMENTS = [
             "As the ice retreats, he said, insurers will raise their prices.",
         ],
         [("", ""), ("Peter Lindqvist", "is sure"), ("Peter Lindqvist", "said")],
+    ),
+    (  # machine-translated "famous" for noted; a pronoun for the last person met
+        [
+            "Laura Kim, an analyst at the Delta Institute, spoke in Oslo.",
+            "And with the deadline near, she famous there are few options left.",
+        ],
+        [("", ""), ("Laura Kim", "famous")],
+    ),
+    (  # "X was said to have stressed ...": the passive subject is the speaker
+        [
+            "Deputy Minister Raj Patel met the delegation.",
+            "The meeting was brief, and here too Patel was said to have stressed calm.",
+        ],
+        [("", ""), ("Raj Patel", "said")],
     ),
 ]
 

@@ -60,6 +60,8 @@ def card_texts(page, n: int | None = None) -> list[str]:
     """The drill-down cards' texts (after waiting for ``n`` of them, when given)."""
     if n is not None:
         expect(page.locator(CARDS)).to_have_count(n)
+        if n:  # the last card is complete once its reader link is drawn
+            expect(page.locator(CARDS).last).to_contain_text("Open in article")
     return [c.inner_text() for c in page.locator(CARDS).all()]
 
 
