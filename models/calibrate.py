@@ -1,8 +1,9 @@
-"""Calibrate the embedding backend's temperature and per-label thresholds on gold paragraphs,
-and report honest figures by k-fold cross-validation (thresholds chosen on the other folds).
+"""Calibrate the embedding backend on gold paragraphs, and report honest figures by k-fold
+cross-validation: every setting (temperature, target gating, per-label thresholds) is chosen on
+the other folds, so the cross-validated figures are what to expect on unseen articles.
 
-``stancemap calibrate --gold dev_gold.json`` prints the cross-validated figures and the
-thresholds chosen on all of the gold, ready to paste into the scheme's TOML.
+``stancemap calibrate --gold dev_gold.json`` prints the cross-validated figures and the setting
+chosen on all of the gold, ready to paste into the scheme's TOML.
 """
 
 from __future__ import annotations
@@ -14,43 +15,74 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from models.classify import EmbeddingClassifier, decide
+from models.classify import EmbeddingClassifier
 from models.evaluate import Report, evaluate_table
+from models.prototypes import decide, unit_probs
+from models.records import StanceResult
 from models.schemes import Scheme
 
 TEMPERATURES = (0.03, 0.05, 0.08)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+# (target_miss_sentence, target_miss_paragraph): no gating, softer, the default, both softer
+GATES = ((1.0, 1.0), (1.0, 0.5), (1.0, 0.0), (0.7, 0.4))
+
+
+@dataclass(frozen=True)
+class Setting:
+    temperature: float
+    gate: tuple[float, float]
+    thresholds: dict[str, float]
 
 
 @dataclass(frozen=True)
 class Calibration:
-    temperature: float
-    thresholds: dict[str, float]
+    setting: Setting
     cv: Report  # figures on held-out folds
     fit: Report  # figures on all gold with the final setting (optimistic)
+    multi_precision: float | None = None  # share of second labels (cross-validated) in `accept`
+    multi_count: int = 0
+
+    @property
+    def temperature(self) -> float:
+        return self.setting.temperature
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return self.setting.thresholds
 
 
-def with_setting(scheme: Scheme, temperature: float, thresholds: dict[str, float]) -> Scheme:
-    labels = tuple(replace(lb, threshold=thresholds[lb.name]) for lb in scheme.labels)
-    return replace(
-        scheme, labels=labels, thresholds=replace(scheme.thresholds, temperature=temperature)
-    )
+def with_setting(scheme: Scheme, s: Setting) -> Scheme:
+    labels = tuple(replace(lb, threshold=s.thresholds[lb.name]) for lb in scheme.labels)
+    params = {
+        **scheme.thresholds.params,
+        "target_miss_sentence": s.gate[0],
+        "target_miss_paragraph": s.gate[1],
+    }
+    t = replace(scheme.thresholds, temperature=s.temperature, params=params)
+    return replace(scheme, labels=labels, thresholds=t)
 
 
 class _Scored:
-    """Unit x label similarities of the gold paragraphs, computed once."""
+    """The gold paragraphs' units, encoded once; unit probabilities cached per setting."""
 
     def __init__(self, clf: EmbeddingClassifier, gold: Sequence[dict]) -> None:
+        self.clf = clf
         self.gold = list(gold)
-        self.texts = [g["text"] for g in self.gold]
-        self.sims, self.owner, self.units = clf.similarities(self.texts)
+        self.units = clf.units([g["text"] for g in self.gold])
+        self._probs: dict[tuple[float, tuple[float, float]], np.ndarray] = {}
 
-    def predict(self, idx: Sequence[int], scheme: Scheme) -> list[str]:
-        mask = np.isin(self.owner, idx)
+    def results(self, idx: Sequence[int], scheme: Scheme, s: Setting) -> list[StanceResult]:
+        key = (s.temperature, s.gate)
+        if key not in self._probs:
+            sch = with_setting(scheme, s)
+            c = self.clf
+            self._probs[key] = unit_probs(self.units, c._owners, c._contrast, sch, c.targets)
+        rows = np.flatnonzero(np.isin(self.units.owner, list(idx)))
         remap = {o: i for i, o in enumerate(idx)}
-        owner = np.array([remap[o] for o in self.owner[mask]], dtype=np.int64)
-        units = [u for u, m in zip(self.units, mask, strict=True) if m]
-        return [r.stance for r in decide(self.sims[mask], owner, len(idx), units, scheme)]
+        owner = np.array([remap[o] for o in self.units.owner[rows].tolist()], dtype=np.int64)
+        texts = [self.units.texts[r] for r in rows]
+        probs = self._probs[key][rows]
+        return decide(probs, owner, len(idx), texts, with_setting(scheme, s))
 
     def report(self, idx: Sequence[int], stances: Sequence[str]) -> Report:
         g = [self.gold[i] for i in idx]
@@ -60,34 +92,33 @@ class _Scored:
         df["stance"] = list(stances)
         return evaluate_table(df, g)
 
+    def score(self, idx: Sequence[int], scheme: Scheme, s: Setting) -> float:
+        r = self.report(idx, [x.stance for x in self.results(idx, scheme, s)])
+        return r.macro_f1 + r.accuracy
 
-def _objective(r: Report) -> float:
-    return r.macro_f1 + r.accuracy
 
-
-def fit(scored: _Scored, idx: Sequence[int], scheme: Scheme) -> tuple[float, dict[str, float]]:
-    """Coordinate search: a shared threshold first, then each label's own, twice over."""
+def fit(scored: _Scored, idx: Sequence[int], scheme: Scheme) -> Setting:
+    """Per temperature and gate: a shared threshold, then each label's own, twice over."""
     names = [lb.name for lb in scheme.labels]
-
-    def score(t: float, th: dict[str, float]) -> float:
-        return _objective(scored.report(idx, scored.predict(idx, with_setting(scheme, t, th))))
-
-    best = (-1.0, TEMPERATURES[0], {n: THRESHOLDS[0] for n in names})
+    best: tuple[float, Setting] | None = None
     for t in TEMPERATURES:
-        for v in THRESHOLDS:
-            th = dict.fromkeys(names, v)
-            s = score(t, th)
-            if s > best[0]:
-                best = (s, t, th)
-    s_best, t, th = best
-    for _ in range(2):
-        for n in names:
-            for v in THRESHOLDS:
-                trial = {**th, n: v}
-                s = score(t, trial)
-                if s > s_best:
-                    s_best, th = s, trial
-    return t, th
+        for gate in GATES:
+            cand = max(
+                (Setting(t, gate, dict.fromkeys(names, v)) for v in THRESHOLDS),
+                key=lambda s: scored.score(idx, scheme, s),
+            )
+            s_best = scored.score(idx, scheme, cand)
+            for _ in range(2):
+                for n in names:
+                    for v in THRESHOLDS:
+                        trial = replace(cand, thresholds={**cand.thresholds, n: v})
+                        sc = scored.score(idx, scheme, trial)
+                        if sc > s_best:
+                            s_best, cand = sc, trial
+            if best is None or s_best > best[0]:
+                best = (s_best, cand)
+    assert best is not None
+    return best[1]
 
 
 def calibrate(
@@ -98,30 +129,38 @@ def calibrate(
     idx = list(range(len(content)))
     order = idx[:]
     random.Random(seed).shuffle(order)
-    preds: dict[int, str] = {}
+    preds: dict[int, StanceResult] = {}
     for k in range(folds):
         test = sorted(order[k::folds])
         train = [i for i in idx if i not in set(test)]
-        t, th = fit(scored, train, clf.scheme)
-        for i, s in zip(test, scored.predict(test, with_setting(clf.scheme, t, th)), strict=True):
-            preds[i] = s
-    cv = scored.report(idx, [preds[i] for i in idx])
-    t, th = fit(scored, idx, clf.scheme)
-    fitted = scored.report(idx, scored.predict(idx, with_setting(clf.scheme, t, th)))
-    return Calibration(t, th, cv, fitted)
+        s = fit(scored, train, clf.scheme)
+        preds.update(zip(test, scored.results(test, clf.scheme, s), strict=True))
+    cv = scored.report(idx, [preds[i].stance for i in idx])
+    second = [(n, content[i]) for i in idx for n in preds[i].stances[1:]]
+    multi = sum(n in g["accept"] for n, g in second) / len(second) if second else None
+    s = fit(scored, idx, clf.scheme)
+    fitted = scored.report(idx, [r.stance for r in scored.results(idx, clf.scheme, s)])
+    return Calibration(s, cv, fitted, multi, len(second))
 
 
 def format_calibration(c: Calibration) -> str:
+    multi = (
+        f"{c.multi_precision:.2f} of {c.multi_count}" if c.multi_precision is not None else "none"
+    )
+    s = c.setting
     lines = [
-        f"{len(c.thresholds)} labels; cross-validated (held-out folds): "
+        f"{len(s.thresholds)} labels; cross-validated (held-out folds): "
         f"accuracy {c.cv.accuracy:.3f}, macro-F1 {c.cv.macro_f1:.3f}",
         f"fit on all gold (optimistic): accuracy {c.fit.accuracy:.3f}, "
         f"macro-F1 {c.fit.macro_f1:.3f}",
+        f"second labels in `stances` (cross-validated) that gold accepts: {multi}",
         "",
         "# paste into the scheme TOML:",
         "[thresholds]",
-        f"temperature = {c.temperature}",
+        f"temperature = {s.temperature}",
+        f"target_miss_sentence = {s.gate[0]}",
+        f"target_miss_paragraph = {s.gate[1]}",
     ]
     lines.append("# and in each [[labels]] table:")
-    lines += [f"#   {n}: threshold = {v}" for n, v in c.thresholds.items()]
+    lines += [f"#   {n}: threshold = {v}" for n, v in s.thresholds.items()]
     return "\n".join(lines)

@@ -94,7 +94,7 @@ class Encoder:
         name = "minilm" if path is None else folder.name
         return cls(model, tok, name + ("-int8" if quantize else ""), quantize)
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
         """L2-normalised mean-pooled embeddings, shape (len(texts), dim), float32.
 
         Texts are sorted by length and batched so that padding is minimal; the output keeps the

@@ -35,6 +35,7 @@ class Label:
     prototypes: tuple[str, ...] = ()  # statements that carry the stance (embedding backend)
     contrasts: tuple[str, ...] = ()  # look-alikes that do NOT carry it (count for abstain)
     threshold: float | None = None  # per-label override of the scheme threshold
+    targets: tuple[str, ...] = ()  # keys of the scheme's [targets] this label speaks about
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Scheme:
     multi_label: bool = True
     thresholds: Thresholds = Thresholds()
     path: str = ""
+    targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # target -> its names
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -83,17 +85,19 @@ class Scheme:
     def label_fingerprint(self, name: str) -> str:
         """Hash of one label's classifier inputs, so a changed label recomputes only itself."""
         lb = self.label(name)
-        payload = [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts]
+        names = {t: self.targets.get(t, ()) for t in lb.targets}
+        payload = [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts, sorted(names.items())]
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
 
 
 def content_hash(scheme: Scheme, purpose: str) -> str:
     labels = [
-        [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts, lb.threshold]
+        [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts, lb.threshold, lb.targets]
         for lb in (*scheme.labels, scheme.abstain)
     ]
     t = scheme.thresholds
     payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
+    payload.append(sorted(scheme.targets.items()))
     payload += [t.abstain, t.multi, t.temperature, t.quote_weight, sorted(t.params.items())]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
 
@@ -150,6 +154,7 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
                 prototypes=_str_tuple(raw.get("prototypes"), f"{source}: {lname}.prototypes"),
                 contrasts=_str_tuple(raw.get("contrasts"), f"{source}: {lname}.contrasts"),
                 threshold=None if thr is None else float(thr),
+                targets=_str_tuple(raw.get("targets"), f"{source}: {lname}.targets"),
             )
         )
     stance = [lb for lb in labels if lb.name != abstain_name]
@@ -176,6 +181,14 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
         )
     except (TypeError, ValueError) as exc:
         raise SchemeError(f"{source}: [thresholds] values must be numbers ({exc})") from exc
+    raw_targets = data.get("targets", {})
+    if not isinstance(raw_targets, dict):
+        raise SchemeError(f"{source}: [targets] must be a table of name lists")
+    targets = {str(k): _str_tuple(v, f"{source}: targets.{k}") for k, v in raw_targets.items()}
+    for lb in stance:
+        unknown = [t for t in lb.targets if t not in targets]
+        if unknown:
+            raise SchemeError(f"{source}: label {lb.name!r} names unknown targets {unknown}")
     template = str(data.get("hypothesis_template", "This text {}."))
     if "{}" not in template:
         raise SchemeError(f"{source}: hypothesis_template must contain {{}}")
@@ -188,6 +201,7 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
         multi_label=bool(data.get("multi_label", True)),
         thresholds=thresholds,
         path=source,
+        targets=targets,
     )
 
 

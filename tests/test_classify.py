@@ -130,3 +130,159 @@ def test_nli_missing_model_is_a_clear_error(scheme, tmp_path):
 
     with pytest.raises(ModelLoadError, match="cannot load NLI model"):
         NLIClassifier(scheme, str(tmp_path / "no-such-model"))
+
+
+# --------------------------------------------------------------------------- targets, contrasts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The US is to blame.", {"us"}),
+        ("U.S. officials met.", {"us"}),
+        ("Officials in Washington were worried.", {"us"}),
+        ("america tries to draw China away", {"us", "china"}),
+        ("Leaders must work together to get us out of this.", set()),  # "us" is not the US
+        ("USAID sent food.", set()),  # a longer word is not a name
+        ("NATO's growth alarmed Moscow.", {"nato", "russia"}),
+        ("The Western media reported it.", {"west"}),
+        ("The bank left rates unchanged.", set()),
+    ],
+)
+def test_target_mentions_from_scheme_names(scheme, text, expected):
+    from models.targets import load_targets
+
+    assert load_targets(scheme).mentions(text) == expected
+
+
+def test_targets_come_from_the_scheme_data():
+    from models.schemes import SchemeError
+    from models.targets import load_targets
+
+    label = {"name": "eu_critical", "prototypes": ["x"], "targets": ["eu"]}
+    s = parse_scheme({"name": "eu", "targets": {"eu": ["EU", "Brussels"]}, "labels": [label]})
+    t = load_targets(s)
+    assert t.by_label == {"eu_critical": frozenset({"eu"})}
+    assert t.mentions("Brussels said") == {"eu"} and t.mentions("eu rules") == set()
+    assert not load_targets(parse_scheme({"name": "eu", "labels": [{**label, "targets": []}]}))
+    with pytest.raises(SchemeError, match="unknown targets"):
+        parse_scheme({"name": "eu", "labels": [label]})
+
+
+def test_changed_target_names_change_the_fingerprint():
+    base = {
+        "name": "eu",
+        "targets": {"eu": ["EU"]},
+        "labels": [{"name": "eu_critical", "prototypes": ["x"], "targets": ["eu"]}],
+    }
+    renamed = {**base, "targets": {"eu": ["EU", "Brussels"]}}
+    assert parse_scheme(base).fingerprint != parse_scheme(renamed).fingerprint
+
+
+@pytest.mark.parametrize(
+    ("mentions", "miss_sentence", "miss_paragraph", "expected"),
+    [
+        ([{"us"}, set()], 1.0, 0.0, [[0.8, 0.2], [0.6, 0.4]]),  # the paragraph names the US
+        ([{"us"}, set()], 0.5, 0.0, [[0.8, 0.2], [0.3, 0.4]]),  # sentence without it: halved
+        ([set(), set()], 1.0, 0.0, [[0.0, 0.2], [0.0, 0.4]]),  # never named: no us_critical
+        ([set(), set()], 1.0, 0.5, [[0.4, 0.2], [0.3, 0.4]]),
+    ],
+)
+def test_target_gate(mentions, miss_sentence, miss_paragraph, expected):
+    import numpy as np
+
+    from models.targets import Targets, target_gate
+
+    t = Targets.build({"us": ["US"]}, {"us_critical": ["us"]})
+    probs = np.array([[0.8, 0.2], [0.6, 0.4]])
+    out = target_gate(
+        probs,
+        np.array([0, 0]),
+        [frozenset(m) for m in mentions],
+        ("us_critical", "none"),
+        t,
+        miss_sentence=miss_sentence,
+        miss_paragraph=miss_paragraph,
+    )
+    assert out == pytest.approx(np.array(expected))
+    assert probs.tolist() == [[0.8, 0.2], [0.6, 0.4]]  # pure
+
+
+@pytest.mark.parametrize(
+    ("params", "expected_a", "expected_none"),
+    [
+        ({"top_k": 1}, 0.9, 0.6),  # the best prototype; the contrast votes for `none`
+        ({"top_k": 2}, 0.7, 0.4),  # the mean of the two best
+        ({"top_k": 1, "own_contrasts": 1}, 0.9, 0.2),  # contrast 0.6 < 0.9: no effect on `a`
+        ({"top_k": 2, "own_contrasts": 1}, 0.7, 0.2),
+    ],
+)
+def test_label_similarity_top_k(params, expected_a, expected_none):
+    import numpy as np
+
+    from models.prototypes import label_similarity
+
+    s = parse_scheme(
+        {
+            "name": "t",
+            "labels": [
+                {"name": "a", "prototypes": ["p1", "p2", "p3"], "contrasts": ["c1"]},
+                {"name": "none", "prototypes": ["n1"]},
+            ],
+            "thresholds": params,
+        }
+    )
+    owners = np.array(["a", "a", "a", "a", "none"])
+    contrast = np.array([False, False, False, True, False])
+    raw = np.array([[0.9, 0.5, 0.1, 0.6, 0.2]])
+    sims = label_similarity(raw, owners, contrast, s)
+    assert sims[0].tolist() == pytest.approx([expected_a, expected_none])
+
+
+def test_own_contrast_pulls_its_label_down():
+    import numpy as np
+
+    from models.prototypes import label_similarity
+
+    s = parse_scheme(
+        {
+            "name": "t",
+            "labels": [
+                {"name": "a", "prototypes": ["p"], "contrasts": ["c"]},
+                {"name": "none", "prototypes": ["n"]},
+            ],
+            "thresholds": {"own_contrasts": 1},
+        }
+    )
+    sims = label_similarity(
+        np.array([[0.6, 0.8, 0.1]]), np.array(["a", "a", "none"]), np.array([0, 1, 0], bool), s
+    )
+    assert sims[0, 0] == pytest.approx(0.4)  # 0.6 - (0.8 - 0.6)
+
+
+# New sentences written for the tests (not from the seed articles).
+@pytest.mark.parametrize(
+    ("text", "not_label"),
+    [
+        ("The big powers must work together to get us out of this mess.", "us_critical"),
+        ("Washington officials criticised Beijing's supposed neutrality.", "china_neutral"),
+        ("The ministry said it stands for peace and dialogue between all sides.", "us_critical"),
+    ],
+)
+def test_target_and_contrast_cases(embedding, text, not_label):
+    (result,) = embedding.classify([text])
+    assert not_label not in result.stances and result.stance != not_label
+
+
+def test_negated_support_reads_neutral(embedding):
+    (r,) = embedding.classify(
+        ["Beijing is a careful actor. It does not back the fighting and will not arm either side."]
+    )
+    assert r.stance == "china_neutral"
+
+
+def test_units_subset_renumbers(embedding):
+    units = embedding.units(["One sentence here. And another one.", "The US is to blame."])
+    sub = units.subset([1])
+    assert sub.owner.tolist() == [0] and sub.texts == ["The US is to blame."]
+    assert sub.mentions == [frozenset({"us"})]
