@@ -17,11 +17,14 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` without an ins
 
 from dashboard import sidebar
 
-st.set_page_config(page_title="stancemap", page_icon=":material/public:", layout="wide")
+# No page icons: the active page's Material icon becomes the favicon, which the browser
+# fetches from fonts.gstatic.com (an error on an offline or air-gapped server).
+st.set_page_config(page_title="stancemap", layout="wide")
 page = st.navigation(
     [
-        st.Page("views/overview.py", title="Overview", icon=":material/bar_chart:", default=True),
-        st.Page("views/reader.py", title="Article reader", icon=":material/article:"),
+        st.Page("views/overview.py", title="Overview", default=True),
+        st.Page("views/reader.py", title="Article reader"),
+        st.Page("views/upload.py", title="Upload"),
     ]
 )
 sidebar.build_view()

@@ -10,13 +10,17 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import data
 from dashboard.frames import export_frame
+from dashboard.review import clean_actor, correction_note, corrections_for, record
 from dashboard.state import ViewState, opened, to_query, with_selection
 from dashboard.textfmt import escape_md, highlight
+from models.cache import digest
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
@@ -71,7 +75,62 @@ def who(row: pd.Series) -> str:
     return text + (f" — {row['cue']}" if row.get("cue") else "")
 
 
-def paragraph_card(row: pd.Series, *, labels: tuple[str, ...], state: ViewState, key: str) -> None:
+def _save_correction(key: str, row: dict[str, object], path: str) -> None:
+    """Form callback (runs before the rerun, so the new values show at once)."""
+    stance = str(st.session_state.get(f"{key}-stance") or row["stance"])
+    actor = clean_actor(st.session_state.get(f"{key}-actor", row["actor"]))
+    data.save_corrections(Path(path), corrections_for(row, stance, actor))
+    st.session_state[key] = False  # close the popover
+    st.toast("Correction saved: every chart and list now uses it.", icon=":material/check:")
+
+
+def correct_control(row: pd.Series, *, labels: tuple[str, ...], corrections: str) -> None:
+    """A small "Correct" popover: set the paragraph's stance and/or actor, then Save.
+
+    The form is built only while the popover is open (lazy), so a long list stays cheap.
+    """
+    key = "fix-" + digest(f"{row['doc']}\x1f{int(row['paragraph'])}")[:12]
+    pop = st.popover("Correct", icon=":material/edit:", type="tertiary", key=key, on_change="rerun")
+    if not pop.open:
+        return
+    rec = record(row)
+    current = str(row["stance"])
+    with pop, st.form(f"{key}-form", border=False):
+        st.selectbox(
+            "Stance",
+            labels,
+            index=labels.index(current) if current in labels else 0,
+            key=f"{key}-stance",
+        )
+        st.text_input(
+            "Actor (empty: the outlet's own narration)",
+            value=str(row["actor"] or ""),
+            max_chars=200,
+            key=f"{key}-actor",
+        )
+        st.form_submit_button(
+            "Save", type="primary", on_click=_save_correction, args=(key, rec, corrections)
+        )
+
+
+def mark_corrected(row: pd.Series, where) -> None:
+    """'✎ corrected: us_critical (model: none) · by person' under a corrected paragraph."""
+    note = correction_note(row)
+    if note:
+        when = str(row.get("corrected_at") or "")[:16].replace("T", " ")
+        who_when = f" · by {row.get('corrected_by') or 'person'}"
+        who_when += f", {when} UTC" if when else ""
+        where.caption("✎ " + escape_md(note + who_when))
+
+
+def paragraph_card(
+    row: pd.Series,
+    *,
+    labels: tuple[str, ...],
+    state: ViewState,
+    key: str,
+    corrections: str = "",
+) -> None:
     """One drilled-down paragraph: highlighted text, speaker, scores, evidence, reader link."""
     box = st.container(border=True, key=f"stance-{row['stance']}-card-{key}")
     head = f"{row['source']} · ¶{int(row['paragraph'])} · {who(row)}"
@@ -83,8 +142,13 @@ def paragraph_card(row: pd.Series, *, labels: tuple[str, ...], state: ViewState,
     box.caption(escape_md(f"Stance: {stance} — scores: {scores_line(row, labels)}"))
     if row.get("evidence"):
         box.caption("Evidence: " + escape_md(str(row["evidence"])))
+    mark_corrected(row, box)
     target = opened(state, str(row["doc"]), int(row["paragraph"]))
-    box.page_link(
+    left, right = box.columns([1, 1])
+    if corrections:
+        with left:
+            correct_control(row, labels=labels, corrections=corrections)
+    right.page_link(
         READER_PAGE,
         label="Open in article",
         icon=":material/article:",

@@ -6,6 +6,16 @@ Environment (all optional):
   STANCEMAP_MODEL    model spec selected by default (default "minilm")
   STANCEMAP_MODELS   extra model specs offered in the sidebar, comma-separated
   STANCEMAP_SCHEME   stance scheme TOML (default: the shipped scheme)
+  STANCEMAP_WORKSPACE  folder of uploaded corpora and of every corpus's corrections
+                     (default ~/.local/share/stancemap/workspace, see models.workspace)
+  STANCEMAP_CORPUS_LIST  "all" (default): the sidebar lists every corpus of the workspace;
+                     "session": only the built-in corpus and those this browser session
+                     uploaded or opened by link (for a server shared with strangers)
+
+Corpora: id "seeds" is the built-in corpus (STANCEMAP_CORPUS); uploads get ids from
+models.workspace. Each corpus is analysed once per model into a Parquet table in the cache;
+corrections (models.corrections) are applied when that table is loaded, keyed on the
+corrections file's size and mtime, so a saved correction shows on the next run.
 """
 
 from __future__ import annotations
@@ -22,8 +32,11 @@ import streamlit as st
 
 import models
 from dashboard.frames import prepare
+from dashboard.state import DEFAULT_CORPUS
 from models.cache import default_cache_dir
+from models.corrections import Correction, append_correction, apply_corrections, load_corrections
 from models.schemes import Scheme, load_scheme
+from models.workspace import CorpusInfo, Workspace, default_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = Path(models.__file__).resolve().parent
@@ -37,6 +50,8 @@ class Config:
     default_model: str
     models: tuple[str, ...]
     scheme_path: str
+    workspace: str = ""
+    list_all: bool = True  # list every corpus of the workspace (else only this session's)
 
 
 def config() -> Config:
@@ -50,7 +65,64 @@ def config() -> Config:
         default_model=default,
         models=tuple(dict.fromkeys([default, *BUILTIN_MODELS, *extra])),
         scheme_path=os.environ.get("STANCEMAP_SCHEME", ""),
+        workspace=str(default_workspace()),
+        list_all=os.environ.get("STANCEMAP_CORPUS_LIST", "all").strip().lower() != "session",
     )
+
+
+def workspace(cfg: Config) -> Workspace:
+    return Workspace(cfg.workspace)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """(size, mtime_ns) of a file or folder; (0, 0) when it does not exist."""
+    try:
+        s = path.stat()
+    except OSError:
+        return 0, 0
+    return s.st_size, s.st_mtime_ns
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _corpora(root: str, stamp: tuple[int, int]) -> list[CorpusInfo]:
+    return Workspace(root).list_corpora()
+
+
+def corpora(cfg: Config) -> list[CorpusInfo]:
+    """The workspace's corpora, newest first (re-read when a corpus is added)."""
+    ws = workspace(cfg)
+    return _corpora(str(ws.root), _stamp(ws.corpora))
+
+
+def corpus_info(cfg: Config, corpus_id: str) -> CorpusInfo | None:
+    """A stored corpus (None for the built-in one, an unknown or a malformed id)."""
+    if corpus_id == DEFAULT_CORPUS:
+        return None
+    return workspace(cfg).get(corpus_id)
+
+
+def corpus_paths(cfg: Config, corpus_id: str) -> tuple[str, ...]:
+    """The files/folders of a corpus; () for an unknown id."""
+    if corpus_id == DEFAULT_CORPUS:
+        return cfg.corpus
+    return tuple(str(p) for p in workspace(cfg).corpus_paths(corpus_id))
+
+
+def corrections_file(cfg: Config, corpus_id: str) -> Path:
+    return workspace(cfg).corrections_path(corpus_id)
+
+
+def save_corrections(path: Path, corrections: list[Correction]) -> None:
+    """Append people's corrections (atomic lines; see models.corrections)."""
+    for c in corrections:
+        append_correction(path, c)
+
+
+def create_corpus(
+    cfg: Config, name: str, files: list[tuple[str, bytes]], sources: dict[str, str], limit: int
+) -> CorpusInfo:
+    """Store uploaded files as a workspace corpus (ValueError when none is readable)."""
+    return workspace(cfg).create_corpus(name, files, sources, max_bytes=limit)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -73,46 +145,65 @@ def corpus_fingerprint(paths: tuple[str, ...], suffixes: tuple[str, ...] = ()) -
     return h.hexdigest()[:16]
 
 
-def table_path(cfg: Config, model: str, sch: Scheme) -> Path:
+def table_path(cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...]) -> Path:
     """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet."""
     # a changed pipeline (code or its data files) re-analyses
     code = corpus_fingerprint((str(MODELS),), (".py", ".toml", ".csv"))
     key = hashlib.sha256(
-        f"{corpus_fingerprint(cfg.corpus)}|{code}|{model}|{sch.fingerprint}".encode()
+        f"{corpus_fingerprint(paths)}|{code}|{model}|{sch.fingerprint}".encode()
     ).hexdigest()[:16]
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in model)[:40]
     return Path(cfg.cache_dir) / "dashboard" / f"{slug}-{key}.parquet"
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def load_table(path: str, mtime_ns: int) -> pd.DataFrame:
-    """The analysed table with display columns; keyed by path and mtime, loaded once."""
+@st.cache_data(max_entries=8, show_spinner=False)
+def _load_table(
+    path: str, mtime_ns: int, corrections: str, stamp: tuple[int, int], abstain: str
+) -> pd.DataFrame:
     from models.table import read_table
 
-    return prepare(read_table(path))
+    fixes = load_corrections(corrections) if stamp != (0, 0) else []
+    return prepare(apply_corrections(read_table(path), fixes, abstain))
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def engine(model: str, cache_dir: str, corpus: tuple[str, ...], scheme_path: str):
-    """One pipeline engine per model per server (the model loads lazily, once), and its lock."""
+def load_table(path: Path, corrections: Path, abstain: str) -> pd.DataFrame:
+    """The analysed table, people's corrections applied, with display columns.
+
+    Cached on the table's mtime and the corrections file's (size, mtime): a new correction
+    reloads it, nothing else does.
+    """
+    return _load_table(
+        str(path), path.stat().st_mtime_ns, str(corrections), _stamp(corrections), abstain
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def engine(model: str, cache_dir: str, scheme_path: str):
+    """One pipeline engine per model per server, and its lock.
+
+    The models load lazily, once; every session and every corpus (each with its own actor
+    registry, through ``Engine.with_registry``) shares them under the lock.
+    """
     from models import pipeline
 
-    sch = scheme(scheme_path)
-    registry = pipeline.corpus_registry(corpus)
-    settings = pipeline.Settings(sch, model, registry)
+    settings = pipeline.Settings(scheme(scheme_path), model)
     return pipeline.Engine(settings, pipeline.Cache(cache_dir)), threading.Lock()
 
 
 def analyse(
-    cfg: Config, model: str, progress: Callable[[int, int, str], None] | None = None
+    cfg: Config,
+    model: str,
+    paths: tuple[str, ...],
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Path:
-    """Analyse the corpus with ``model`` (under the model's lock) and write its Parquet table."""
+    """Analyse a corpus with ``model`` (under the engine's lock) and write its Parquet table."""
     from models import pipeline
     from models.table import write_table
 
-    eng, lock = engine(model, cfg.cache_dir, cfg.corpus, cfg.scheme_path)
-    path = table_path(cfg, model, scheme(cfg.scheme_path))
+    eng, lock = engine(model, cfg.cache_dir, cfg.scheme_path)
+    path = table_path(cfg, model, scheme(cfg.scheme_path), paths)
     with lock:
         if path.is_file():  # another session finished it while this one waited
             return path
-        return write_table(pipeline.run(eng, cfg.corpus, progress).table, path)
+        corpus_engine = eng.with_registry(pipeline.corpus_registry(paths))
+        return write_table(pipeline.run(corpus_engine, paths, progress).table, path)

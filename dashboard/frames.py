@@ -15,9 +15,14 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from dashboard.state import NARRATION, Selection, ViewState, Vocab
+from dashboard.state import DEFAULT_CORPUS, NARRATION, Selection, ViewState, Vocab
 
 EXPORT_DROP = ("speaker",)  # helper columns not in the pipeline's table
+# people's corrections beside the model's values (models.corrections.apply_corrections)
+EXPORT_AFTER = {
+    "stance": ("model_stance", "corrected_stance"),
+    "actor": ("model_actor", "corrected_actor", "corrected_by", "corrected_at"),
+}
 
 
 def prepare(table: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +94,13 @@ def mix(
     return counts[cols]
 
 
-def vocab_of(df: pd.DataFrame, *, stances: Iterable[str], models: Iterable[str]) -> Vocab:
+def vocab_of(
+    df: pd.DataFrame,
+    *,
+    stances: Iterable[str],
+    models: Iterable[str],
+    corpora: Iterable[str] = (DEFAULT_CORPUS,),
+) -> Vocab:
     """The values a URL may name, taken from the data and the scheme."""
 
     def values(column: str) -> frozenset[str]:
@@ -102,6 +113,7 @@ def vocab_of(df: pd.DataFrame, *, stances: Iterable[str], models: Iterable[str])
         stances=frozenset(stances),
         models=frozenset(models),
         docs=values("doc"),
+        corpora=frozenset(corpora),
     )
 
 
@@ -113,5 +125,14 @@ def options(df: pd.DataFrame, column: str) -> list[str]:
 
 
 def export_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a view with the pipeline's columns only (for CSV/Parquet downloads)."""
-    return df.drop(columns=[c for c in EXPORT_DROP if c in df.columns]).reset_index(drop=True)
+    """The rows of a view for CSV/Parquet downloads: the pipeline's columns, each corrected
+    value beside the model's (``stance`` is the value in use, ``model_stance`` the model's)."""
+    out = df.drop(columns=[c for c in EXPORT_DROP if c in df.columns]).reset_index(drop=True)
+    moved = {c for extra in EXPORT_AFTER.values() for c in extra if c in out.columns}
+    order: list[str] = []
+    for col in out.columns:
+        if col in moved:
+            continue
+        order.append(col)
+        order += [c for c in EXPORT_AFTER.get(col, ()) if c in out.columns]
+    return out[order + [c for c in out.columns if c not in order]]

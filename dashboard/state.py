@@ -13,6 +13,7 @@ reproduces the view. Pure: no streamlit import, so it is tested with plain table
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -23,6 +24,8 @@ MAX_VALUES = 100  # repeated values kept per parameter
 MAX_CHARS = 300  # longest value kept
 MAX_PARAGRAPH = 1_000_000
 NARRATION = " (narration)"  # suffix of the speaker shown for an outlet's own voice
+DEFAULT_CORPUS = "seeds"  # the built-in corpus (the repo's seeds/ or $STANCEMAP_CORPUS)
+_CORPUS_ID = re.compile(r"[a-z0-9-]{1,40}")  # the workspace's id format
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Param:
 
 
 PARAMS: tuple[Param, ...] = (
+    Param("corpus", "corpus", "Corpus id (the built-in corpus is seeds)"),
     Param("source", "sources", "Sources (outlets) to show", bound=True, repeated=True),
     Param("speaker", "speakers", "Speakers to show", bound=True, repeated=True),
     Param("aff", "affiliations", "Speaker affiliations to show", bound=True, repeated=True),
@@ -68,6 +72,7 @@ class Selection:
 class ViewState:
     """Everything a view shows; empty tuples mean "no restriction"."""
 
+    corpus: str = DEFAULT_CORPUS
     sources: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()
@@ -91,9 +96,11 @@ class Vocab:
     stances: frozenset[str] = field(default_factory=frozenset)
     models: frozenset[str] = field(default_factory=frozenset)
     docs: frozenset[str] = field(default_factory=frozenset)
+    corpora: frozenset[str] = field(default_factory=lambda: frozenset({DEFAULT_CORPUS}))
 
     def allowed(self, name: str) -> frozenset[str]:
-        return getattr(self, {"aff": "affiliations", "speaker": "speakers"}.get(name, name + "s"))
+        plural = {"aff": "affiliations", "speaker": "speakers", "corpus": "corpora"}
+        return getattr(self, plural.get(name, name + "s"))
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -164,6 +171,10 @@ def _scalar(name: str, v: str, vocab: Vocab | None) -> tuple[object, str]:
         if v.isascii() and v.isdigit() and int(v) < MAX_PARAGRAPH:
             return int(v), ""
         return None, f'Ignored parameter "{name}": not a paragraph number.'
+    if name == "corpus" and (
+        not _CORPUS_ID.fullmatch(v) or (vocab is not None and v not in vocab.corpora)
+    ):
+        return None, f'Ignored unknown corpus "{_clip(v)}": showing the built-in corpus.'
     if name in ("model", "doc") and vocab is not None and v not in vocab.allowed(name):
         return None, f'Ignored unknown {name} "{_clip(v)}".'
     return v, ""

@@ -139,8 +139,9 @@ def format_bench(rows: list[dict]) -> str:
         extra = {k: v for k, v in r.items() if k.startswith("para_per_s_") and k[11:].isdigit()}
         for k, v in extra.items():
             lines.append(f"{'':<14}{v:>9} para/s on {k[11:]} generated paragraphs")
-    n = rows[0].get("paragraphs", "?") if rows else "?"
-    lines.append(f"({n} content paragraphs of the seeds; best of the passes, after a warm-up)")
+    if rows:
+        n = rows[0].get("paragraphs", "?")
+        lines.append(f"({n} content paragraphs of the seeds; best of the passes, after a warm-up)")
     return "\n".join(lines)
 
 

@@ -40,7 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "export", nargs="?", default=None, help="a table from `analyze` (default: run it)"
     )
-    e.add_argument("--gold", required=True, help="gold JSON (format of dev_gold.json)")
+    e.add_argument("--gold", default=None, help="gold JSON (format of dev_gold.json)")
+    e.add_argument(
+        "--corrections", default=None, metavar="FILE",
+        help="people's corrections (corrections.jsonl) as gold, instead of or besides --gold",
+    )  # fmt: skip
     e.add_argument("--paths", nargs="*", default=DEFAULT_PATHS, help="corpus when no export given")
     e.add_argument("--json", action="store_true", help="print the report as JSON")
     _common(e)
@@ -192,10 +196,30 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from models.evaluate import evaluate_table, format_report, load_gold
     from models.table import read_table
 
-    gold = load_gold(args.gold)
+    if not args.gold and not args.corrections:
+        raise ValueError("evaluate needs --gold FILE or --corrections FILE (or both)")
+    golds: dict[str, list[dict]] = {}
+    if args.gold:
+        golds["gold"] = load_gold(args.gold)
+    if args.corrections and not Path(args.corrections).is_file():
+        raise FileNotFoundError(f"corrections file not found: {args.corrections}")
     table = read_table(args.export) if args.export else _analyze(args, args.paths).table
-    report = evaluate_table(table, gold)
-    print(json.dumps(report.as_dict()) if args.json else format_report(report))
+    if args.corrections:
+        from models.corrections import corrections_as_gold, load_corrections, model_values
+
+        table = model_values(table)  # an export with corrections applied: score the model
+        golds["corrections"] = corrections_as_gold(table, load_corrections(args.corrections))
+        if not golds["corrections"]:
+            print(f"note: no correction in {args.corrections} matches the table", file=sys.stderr)
+    reports = {name: evaluate_table(table, gold) for name, gold in golds.items()}
+    if len(reports) == 1:  # one report: printed as before
+        report = next(iter(reports.values()))
+        print(json.dumps(report.as_dict()) if args.json else format_report(report))
+    elif args.json:
+        print(json.dumps({name: r.as_dict() for name, r in reports.items()}))
+    else:
+        named = {"gold": args.gold, "corrections": args.corrections}
+        print("\n\n".join(f"== {n}: {named[n]}\n{format_report(r)}" for n, r in reports.items()))
     return 0
 
 

@@ -47,36 +47,50 @@ class Settings:
     spacy_model: str | None = None
 
 
+@dataclass
+class _Loaded:
+    """Models an engine has loaded; shared by the engines made with ``with_registry``."""
+
+    classifier: Classifier | None = None
+    embedder: CachedEmbedder | None = None
+    nlp: object | None = None
+
+
 class Engine:
     """The loaded, cached stages for one setting (state: lazily-loaded models, the cache)."""
 
-    def __init__(self, settings: Settings, cache: Cache) -> None:
+    def __init__(self, settings: Settings, cache: Cache, _loaded: _Loaded | None = None) -> None:
         self.settings = settings
         self.cache = cache
         self.spec = parse_model_spec(settings.model)
-        self._classifier: Classifier | None = None
-        self._embedder: CachedEmbedder | None = None
-        self._nlp = None
+        self._loaded = _loaded or _Loaded()
         self.stats = {"classified": 0, "attributed_docs": 0, "embedded": 0, "models_loaded": 0}
+
+    def with_registry(self, registry: object | None) -> Engine:
+        """The same engine for another actor registry, sharing every model already loaded."""
+        settings = Settings(self.settings.scheme, self.settings.model, registry,
+                            self.settings.spacy_model)  # fmt: skip
+        return Engine(settings, self.cache, self._loaded)
 
     # -- stance ---------------------------------------------------------------------------
     def classifier(self) -> Classifier:
-        if self._classifier is None:
+        loaded = self._loaded
+        if loaded.classifier is None:
             if self.spec.backend == "nli":
-                self._classifier = NLIClassifier(self.settings.scheme, self.spec.target)
+                loaded.classifier = NLIClassifier(self.settings.scheme, self.spec.target)
             else:
                 from models.encoder import Encoder
 
                 spec = self.spec
-                self._embedder = CachedEmbedder(
+                loaded.embedder = CachedEmbedder(
                     self.cache,
                     spec.name,
                     lambda: Encoder.load(spec.target or None, quantize=spec.quantize),
                 )
-                self._classifier = EmbeddingClassifier(
-                    self.settings.scheme, self._embedder, spec.name
+                loaded.classifier = EmbeddingClassifier(
+                    self.settings.scheme, loaded.embedder, spec.name
                 )
-        return self._classifier
+        return loaded.classifier
 
     def stances(self, texts: Sequence[str]) -> list[StanceResult]:
         ns = f"stance:{self.spec.name}:{self.settings.scheme.fingerprint}"
@@ -94,11 +108,11 @@ class Engine:
     def finish_stats(self) -> dict[str, int]:
         """Work this engine has done so far (all zeros: everything came from the cache)."""
         stats = dict(self.stats)
-        emb = self._embedder
+        emb = self._loaded.embedder
         if emb is not None:
             stats["embedded"] = emb.misses
             stats["models_loaded"] += int(emb.loaded)
-        elif self._classifier is not None:  # NLI: loaded when built
+        elif self._loaded.classifier is not None:  # NLI: loaded when built
             stats["models_loaded"] += 1
         return stats
 
@@ -113,12 +127,12 @@ class Engine:
         if todo:
             from models.attribute import attribute_documents, load_nlp  # spaCy: only on a miss
 
-            if self._nlp is None:
-                self._nlp = load_nlp(self.settings.spacy_model)
+            if self._loaded.nlp is None:
+                self._loaded.nlp = load_nlp(self.settings.spacy_model)
                 self.stats["models_loaded"] += 1
             self.stats["attributed_docs"] += len(todo)
             fresh = {}
-            outs = attribute_documents((docs[i] for i in todo), self._nlp, reg)
+            outs = attribute_documents((docs[i] for i in todo), self._loaded.nlp, reg)
             for i, atts in zip(todo, outs, strict=True):
                 fresh[keys[i]] = json.dumps([asdict(a) for a in atts]).encode()
             self.cache.put_many(ns, fresh.items())

@@ -43,7 +43,6 @@ class Thresholds:
     abstain: float = 0.5  # top label score below this -> abstain label
     multi: float = 0.5  # every label scoring over this goes into `stances`
     temperature: float = 0.05  # softmax temperature over cosine similarities
-    quote_weight: float = 1.0  # weight of quoted speech vs narration sentences
     params: dict[str, float] = field(default_factory=dict)  # backend-specific extras
 
 
@@ -98,7 +97,7 @@ def content_hash(scheme: Scheme, purpose: str) -> str:
     t = scheme.thresholds
     payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
     payload.append(sorted(scheme.targets.items()))
-    payload += [t.abstain, t.multi, t.temperature, t.quote_weight, sorted(t.params.items())]
+    payload += [t.abstain, t.multi, t.temperature, sorted(t.params.items())]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
 
 
@@ -173,7 +172,7 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
     raw_t = data.get("thresholds", {})
     if not isinstance(raw_t, dict):
         raise SchemeError(f"{source}: [thresholds] must be a table")
-    known = {"abstain", "multi", "temperature", "quote_weight"}
+    known = {"abstain", "multi", "temperature"}
     try:
         thresholds = Thresholds(
             **{k: float(v) for k, v in raw_t.items() if k in known},

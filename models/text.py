@@ -1,4 +1,4 @@
-"""Pure text helpers shared by the classifier and attribution: sentences and quoted spans."""
+"""Sentence splitting without a model (quoted spans: ``models.quotes``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 # A sentence ends at . ! ? (optionally followed by a closing quote) before an upper-case start.
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|St|Jr|Sr|U\.S|U\.N|vs|etc)\.$")
-_QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 MAX_UNIT_CHARS = 600
 
 
@@ -38,12 +37,3 @@ def split_sentences(text: str) -> list[str]:
         if p:
             out.append(p)
     return out
-
-
-def quoted_spans(text: str) -> list[str]:
-    """Quoted spans of a paragraph (straight or curly double quotes), in order.
-
-    >>> quoted_spans('“We want peace,” she said. "Talks must go on."')
-    ['We want peace,', 'Talks must go on.']
-    """
-    return [m.group(1).strip() for m in _QUOTE.finditer(text)]

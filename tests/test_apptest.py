@@ -1,7 +1,8 @@
 """Streamlit AppTest: every page and URL parameters (valid and garbage), on the real seed analysis.
 
 AppTest runs the app in-process; the seeds are analysed once (session fixture) into a temporary
-cache that the app finds through STANCEMAP_CACHE, so no test waits for a model.
+cache that the app finds through STANCEMAP_CACHE, so no test waits for a model. Uploads and
+corrections go to a temporary STANCEMAP_WORKSPACE (one per test that writes).
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.frames import filter_rows, prepare, select_rows
 from dashboard.state import Selection, ViewState
+from models.corrections import append_correction, make_correction
+from models.workspace import Workspace
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
-def app_env(seed_analysis, cache_dir: Path):
-    """The environment the app runs in: the warm cache, timing captions on."""
+def app_env(seed_analysis, cache_dir: Path, tmp_path_factory):
+    """The environment the app runs in: the warm cache, timing captions on, an empty workspace."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STANCEMAP_CACHE", str(cache_dir))
+        mp.setenv("STANCEMAP_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
         mp.setenv("STANCEMAP_TIMING", "1")
         mp.delenv("STANCEMAP_CORPUS", raising=False)
         mp.delenv("STANCEMAP_MODEL", raising=False)
@@ -123,6 +127,8 @@ def test_bound_filters_from_the_url(app_env, rows: pd.DataFrame, params: dict, f
         ({"source": ['<img src=x onerror="alert(1)">']}, "source"),
         ({"sel_by": "source", "sel": "[x](javascript:alert(1))", "sel_stance": "none"}, "x"),
         ({"model": ":red[x]"}, "model"),
+        ({"corpus": "../../etc/passwd"}, "corpus"),
+        ({"corpus": "no-such-corpus-1234"}, "corpus"),
     ],
 )
 def test_garbage_params_give_a_notice_not_a_traceback(app_env, rows, params, named: str):
@@ -159,3 +165,47 @@ def test_model_switch_reanalyses_with_progress(app_env, tiny_nli: Path, monkeypa
     caption = next(c.value for c in at.caption if "paragraphs from" in c.value)
     assert "nli" in caption
     assert list(Path(app_env, "dashboard").glob("nli_*.parquet"))
+
+
+def test_upload_page_states_the_limit(app_env) -> None:
+    at = run(page="views/upload.py")
+    assert [t.value for t in at.title] == ["Upload articles"]
+    assert any("20 MB" in m.value for m in at.markdown)
+    assert [i.value for i in at.info] == ["Choose one or more files to start."]
+
+
+ARTICLE = (
+    "The senator said on Monday that the talks with Beijing had failed, according to a "
+    "statement from her office.\n\nAnalysts in Washington disagreed with that assessment, "
+    "a researcher at a policy institute said."
+)
+
+
+def test_a_stored_corpus_opens_by_its_link(app_env, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("STANCEMAP_WORKSPACE", str(tmp_path))
+    info = Workspace(tmp_path).create_corpus(
+        "Senate <b>watch</b>", [("one.txt", ARTICLE.encode())], {"one.txt": "Daily [x](y)"}
+    )
+    at = run({"corpus": info.id})  # analysed on the first view (real MiniLM + spaCy)
+    assert at.sidebar.selectbox(key="corpus-pick").value == info.id
+    caption = plain(next(c.value for c in at.caption if "paragraphs from" in c.value))
+    assert caption.startswith("2 paragraphs from 1 article") and info.name in caption
+    assert at.sidebar.multiselect(key="source").options == ["Daily [x](y)"]
+    assert not at.warning
+
+
+def test_corrections_win_in_every_count(app_env, rows: pd.DataFrame, tmp_path, monkeypatch):
+    monkeypatch.setenv("STANCEMAP_WORKSPACE", str(tmp_path))
+    row = rows.iloc[0]
+    new = "us_critical" if row["stance"] != "us_critical" else "none"
+    path = Workspace(tmp_path).corrections_path("seeds")
+    append_correction(path, make_correction(row.to_dict(), "stance", new))
+    sel = Selection("source", str(row["source"]), new)
+    at = run({"sel_by": sel.by, "sel": sel.group, "sel_stance": sel.stance})
+    before = len(select_rows(rows, sel))
+    heading = next(plain(m.value) for m in at.markdown if "paragraph(s)" in plain(m.value))
+    assert heading.endswith(f"— {before + 1} paragraph(s)")
+    notes = [plain(c.value) for c in at.caption if "corrected:" in plain(c.value)]
+    assert len(notes) == 1 and f"corrected: {new} (model: {row['stance']})" in notes[0]
+    at.sidebar.multiselect(key="stance").select(new).run()  # the filters see it too
+    assert count_in_view(at) == int((rows["stance"] == new).sum()) + 1

@@ -193,3 +193,25 @@ def test_vocab_options_and_export(table: pd.DataFrame, scheme, seed_table: pd.Da
     assert list(export_frame(table).columns) == list(seed_table.columns)
     state, notices = parse_query({"source": sorted(vocab.sources)}, vocab=vocab)
     assert state.sources == tuple(sorted(vocab.sources)) and notices == ()
+
+
+def test_export_has_both_values_of_a_correction(seed_table: pd.DataFrame, scheme) -> None:
+    from models.corrections import apply_corrections, make_correction
+
+    row = seed_table[seed_table["kind"] == "content"].iloc[0]
+    new = next(label for label in scheme.label_names if label != row["stance"])
+    fixes = [make_correction(row.to_dict(), "stance", new)]
+    table = prepare(apply_corrections(seed_table, fixes, scheme.abstain))
+    out = export_frame(table)
+    cols = list(out.columns)
+    i = cols.index("stance")
+    assert cols[i : i + 3] == ["stance", "model_stance", "corrected_stance"]
+    assert "speaker" not in cols and {"corrected_by", "corrected_at"} <= set(cols)
+    changed = out[out["corrected_stance"] != ""]
+    assert len(changed) == (seed_table["text"] == row["text"]).sum()
+    first = changed.iloc[0]
+    assert (first["stance"], first["model_stance"]) == (new, row["stance"])
+    assert first["corrected_by"] == "person"
+    counts = filter_rows(table, ViewState())["stance"].value_counts()
+    before = filter_rows(prepare(seed_table), ViewState())["stance"].value_counts()
+    assert counts[new] == before.get(new, 0) + len(changed)

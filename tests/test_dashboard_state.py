@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from dashboard.components import stance_css
+from dashboard.review import clean_actor, correction_note, corrections_for
 from dashboard.state import (
     PARAMS,
     Selection,
@@ -24,6 +25,8 @@ from dashboard.state import (
     with_selection,
 )
 from dashboard.textfmt import escape_md, highlight, speaker_needles
+from dashboard.uploads import clean_source, default_source, refusal, split_by_size
+from models.cache import digest
 
 VOCAB = Vocab(
     sources=frozenset({"CNN", "RT"}),
@@ -32,6 +35,7 @@ VOCAB = Vocab(
     stances=frozenset({"us_critical", "none"}),
     models=frozenset({"minilm", "minilm-fp32"}),
     docs=frozenset({"a.txt"}),
+    corpora=frozenset({"seeds", "my-articles-1a2b3c4d"}),
 )
 
 
@@ -54,6 +58,8 @@ VOCAB = Vocab(
         ({"q": "peace talks"}, ViewState(query="peace talks")),
         ({"model": "minilm-fp32"}, ViewState(model="minilm-fp32")),
         ({"doc": "a.txt", "p": "7"}, ViewState(doc="a.txt", paragraph=7)),
+        ({"corpus": "my-articles-1a2b3c4d"}, ViewState(corpus="my-articles-1a2b3c4d")),
+        ({"corpus": "seeds"}, ViewState()),
         (
             {"sel_by": "source", "sel": "RT", "sel_stance": "none"},
             ViewState(sel=Selection("source", "RT", "none")),
@@ -88,6 +94,10 @@ def test_parse_valid(params: dict, expected: ViewState) -> None:
         ({"narration": "maybe"}, ViewState(), "narration"),
         ({"model": "evil-model"}, ViewState(), "model"),
         ({"doc": "../../etc/passwd"}, ViewState(), "doc"),
+        ({"corpus": "../../etc"}, ViewState(), "corpus"),
+        ({"corpus": "other-corpus-99999999"}, ViewState(), "corpus"),
+        ({"corpus": "<script>alert(1)</script>"}, ViewState(), "corpus"),
+        ({"corpus": "x" * 41}, ViewState(), "corpus"),
         ({"q": "x" * 5000}, ViewState(), "q"),
         ({"sel_by": "source", "sel": "RT"}, ViewState(), "sel_stance"),
         ({"sel_by": "bogus", "sel": "RT", "sel_stance": "none"}, ViewState(), "sel_by"),
@@ -136,6 +146,7 @@ def test_round_trip_through_a_link(state: ViewState) -> None:
         (ViewState(sources=("RT",)), "overview", "/?source=RT"),
         (ViewState(narration=True, min_conf=0.0), "overview", "/"),  # defaults stay out
         (opened(ViewState(), "a.txt", 3), "reader", "/reader?doc=a.txt&p=3"),
+        (ViewState(corpus="my-1a2b", sources=("RT",)), "overview", "/?corpus=my-1a2b&source=RT"),
     ],
 )
 def test_link(state: ViewState, page: str, expected: str) -> None:
@@ -254,3 +265,93 @@ def test_stance_css_only_takes_valid_colours_and_names() -> None:
     css = stance_css({"ok": "#123456", "bad}": "#000000", "evil": "red;}</style><script>"})
     assert "st-key-stance-ok-" in css and "#123456" in css
     assert "bad}" not in css and "<script>" not in css
+
+
+# -- corrections and uploads ---------------------------------------------------------------------
+
+ROW = {"doc": "a.txt", "text": "Some text.", "paragraph": 4, "stance": "none", "actor": "Xi"}
+
+
+@pytest.mark.parametrize(
+    ("stance", "actor", "expected"),
+    [
+        ("us_critical", "Xi", [("stance", "us_critical", "none")]),
+        ("none", "Wang Yi", [("actor", "Wang Yi", "Xi")]),
+        ("none", "", [("actor", "", "Xi")]),  # back to the outlet's narration
+        (
+            "us_critical",
+            " Wang\tYi ",
+            [("stance", "us_critical", "none"), ("actor", "Wang Yi", "Xi")],
+        ),
+        ("none", "Xi", [("stance", "none", "none")]),  # no change: a confirmation
+    ],
+)
+def test_corrections_for(stance: str, actor: str, expected: list) -> None:
+    got = corrections_for(ROW, stance, actor)
+    assert [(c.field, c.value, c.previous) for c in got] == expected
+    assert all(c.doc == "a.txt" and c.text_hash == digest("Some text.") for c in got)
+    assert all(c.author == "person" and c.paragraph == 4 for c in got)
+
+
+def test_corrections_for_keeps_the_models_value_as_previous() -> None:
+    corrected = {**ROW, "stance": "us_critical", "model_stance": "none"}
+    (c,) = corrections_for(corrected, "russia_aligned", "Xi")
+    assert (c.value, c.previous) == ("russia_aligned", "none")
+
+
+@pytest.mark.parametrize(
+    ("row", "note"),
+    [
+        ({"corrected_stance": "", "corrected_actor": "", "corrected_by": ""}, ""),
+        (
+            {"corrected_stance": "us_critical", "model_stance": "none"},
+            "corrected: us_critical (model: none)",
+        ),
+        ({"corrected_stance": "none", "model_stance": "none"}, "confirmed: none (model: none)"),
+        (
+            {"corrected_actor": "Wang Yi", "model_actor": "Xi", "corrected_by": "person"},
+            "actor corrected: Wang Yi (model: Xi)",
+        ),
+        (
+            {"corrected_actor": "", "model_actor": "Xi", "actor": "", "corrected_by": "person"},
+            "actor corrected: narration (model: Xi)",
+        ),
+    ],
+)
+def test_correction_note(row: dict, note: str) -> None:
+    assert correction_note(row) == note
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [("  Wang\tYi ", "Wang Yi"), ("a\x00b", "a b"), ("x" * 500, "x" * 200), (None, "")],
+)
+def test_clean_names(raw, clean: str) -> None:
+    assert clean_actor(raw) == clean_source(raw) == clean
+
+
+class FakeUpload:  # the two attributes of streamlit's UploadedFile the page checks first
+    def __init__(self, name: str, size: int) -> None:
+        self.name, self.size = name, size
+
+
+def test_over_limit_files_are_refused_and_the_rest_kept() -> None:
+    sizes = {"a.txt": 10, "big.csv": 21_000_000, "b.md": 20_000_000}
+    files = [FakeUpload(name, size) for name, size in sizes.items()]
+    kept, refused = split_by_size(files)
+    assert [f.name for f in kept] == ["a.txt", "b.md"] and [f.name for f in refused] == ["big.csv"]
+    assert refusal(refused[0]) == "big.csv: 21.0 MB is over the 20.0 MB limit per file; not used."
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("cnn_biden-xi.txt", "cnn biden-xi"),
+        ("Bericht über Xi.md", "Bericht über Xi"),
+        ("../../x/evil name.html", "evil name"),
+        ("<img src=x onerror=alert(1)>.txt", "<img src=x onerror=alert(1)>"),
+        (".txt", ".txt"),
+    ],
+)
+def test_default_source(name: str, source: str) -> None:
+    assert default_source(name) == source

@@ -88,3 +88,19 @@ def test_nli_backend_through_the_pipeline(tiny_nli, tmp_path, scheme):
     assert set(content["model"]) == {f"nli:{tiny_nli}"}
     assert set(content["stance"]) <= set(scheme.label_names)
     assert content[[f"score_{n}" for n in scheme.label_names]].notna().all().all()
+
+
+def test_engines_for_other_registries_share_the_loaded_models(scheme, tmp_path):
+    from models.cache import Cache
+    from models.pipeline import Engine, Settings, corpus_registry, run
+
+    base = Engine(Settings(scheme, "minilm", corpus_registry([SEEDS])), Cache(tmp_path))
+    run(base, [SEEDS / "003_00bd676931eaa12a.txt"])
+    upload = tmp_path / "upload.txt"
+    upload.write_text("“Talks must resume,” the envoy said on Monday.", encoding="utf-8")
+    other = base.with_registry(None)
+    result = run(other, [upload])
+    assert other.settings.registry is None and base.settings.registry is not None
+    assert other.classifier() is base.classifier()
+    assert other._loaded.nlp is base._loaded.nlp is not None
+    assert result.stats["classified"] == 1 and result.table["actor_kind"].iloc[0] != ""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.text import MAX_UNIT_CHARS, quoted_spans, split_sentences
+from models.quotes import quotes_of
+from models.text import MAX_UNIT_CHARS, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -35,11 +36,11 @@ def test_overlong_sentence_is_cut_into_bounded_units():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("“We want peace,” she said.", ["We want peace,"]),
+        ("“We want peace,” she said.", ["We want peace"]),
         ('He said "stop it now" and "go home".', ["stop it now", "go home"]),
         ("No quotes here.", []),
-        ('An "a" is too short to count.', []),
+        ("“A quote that runs on to the end", ["A quote that runs on to the end"]),
     ],
 )
-def test_quoted_spans(text, expected):
-    assert quoted_spans(text) == expected
+def test_quotes_of(text, expected):
+    assert quotes_of(text) == expected

@@ -62,10 +62,18 @@ def _drilldown(view: sidebar.View) -> None:
     components.downloads(rows, name="stancemap-view", key="dl")
     if sel is None:
         cols = ["source", "speaker", "stance", "stance_score", "text"]
+        if "corrected_stance" in rows.columns:
+            cols.insert(3, "corrected_stance")
         st.dataframe(rows[cols], hide_index=True, width="stretch", height=320)
         return
     for i, (_, row) in enumerate(rows.head(MAX_CARDS).iterrows()):
-        components.paragraph_card(row, labels=view.scheme.label_names, state=state, key=f"c{i}")
+        components.paragraph_card(
+            row,
+            labels=view.scheme.label_names,
+            state=state,
+            key=f"c{i}",
+            corrections=view.corrections,
+        )
     if len(rows) > MAX_CARDS:
         st.caption(f"Showing the first {MAX_CARDS} of {len(rows)}; narrow the filters for more.")
 
@@ -78,7 +86,7 @@ def render() -> None:
     st.caption(
         escape_md(
             f"{len(view.rows)} paragraphs from {n_docs} article{'s' * (n_docs != 1)} in view · "
-            f"scheme {view.scheme.name} · model {view.model}"
+            f"corpus {view.corpus_name} · scheme {view.scheme.name} · model {view.model}"
         )
     )
     sidebar.show_notices(view)

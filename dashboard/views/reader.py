@@ -18,16 +18,16 @@ def _on_doc() -> None:
         del st.query_params["p"]
 
 
-def _articles(table: pd.DataFrame) -> dict[str, str]:
-    """doc -> 'source — title' in corpus order."""
+def _articles(table: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
+    """doc -> 'source — title' (or the file name as uploaded) in corpus order."""
     firsts = table.drop_duplicates("doc")
     return {
-        str(r.doc): f"{r.source} — {r.title}" if r.title else f"{r.source} — {r.doc}"
+        str(r.doc): f"{r.source} — {r.title or names.get(str(r.doc), r.doc)}"
         for r in firsts.itertuples()
     }
 
 
-def _paragraph(row: pd.Series, *, labels: tuple[str, ...], is_open: bool) -> None:
+def _paragraph(row: pd.Series, *, labels: tuple[str, ...], is_open: bool, corrections: str) -> None:
     kind = str(row["kind"])
     tag = str(row["stance"]) if kind == "content" and row["stance"] else "furniture"
     key = f"stance-{tag}-p{int(row['paragraph'])}" + ("-opened" if is_open else "")
@@ -46,6 +46,9 @@ def _paragraph(row: pd.Series, *, labels: tuple[str, ...], is_open: bool) -> Non
         box.caption(escape_md(f"Scores: {scores_line(row, labels)}"))
         if row.get("evidence"):
             box.caption("Evidence: " + escape_md(str(row["evidence"])))
+    components.mark_corrected(row, box)
+    with box:
+        components.correct_control(row, labels=labels, corrections=corrections)
 
 
 def render() -> None:
@@ -53,7 +56,7 @@ def render() -> None:
     components.inject_css(view.scheme.colors)
     st.title("Article reader")
     sidebar.show_notices(view)
-    articles = _articles(view.table)
+    articles = _articles(view.table, view.names or {})
     if not articles:
         st.info("The corpus is empty.")
         return
@@ -66,7 +69,8 @@ def render() -> None:
     components.legend(view.scheme.colors, {lb.name: lb.description for lb in view.scheme.labels})
     paras = view.table[view.table["doc"] == doc].sort_values("paragraph")
     first = paras.iloc[0]
-    meta = " · ".join(str(x) for x in (first["source"], first["date"], doc) if x)
+    shown = (view.names or {}).get(doc, doc)
+    meta = " · ".join(str(x) for x in (first["source"], first["date"], shown) if x)
     st.caption(escape_md(meta))
     opened = view.state.paragraph if view.state.doc == doc else None
     if opened is not None and opened not in set(paras["paragraph"]):
@@ -74,7 +78,12 @@ def render() -> None:
     elif opened is not None:
         st.info(escape_md(f"Paragraph {opened} is opened (outlined below)."))
     for _, row in paras.iterrows():
-        _paragraph(row, labels=view.scheme.label_names, is_open=row["paragraph"] == opened)
+        _paragraph(
+            row,
+            labels=view.scheme.label_names,
+            is_open=row["paragraph"] == opened,
+            corrections=view.corrections,
+        )
     components.downloads(paras, name=doc.rsplit(".", 1)[0], key="dl-reader")
     sidebar.share_box(view.state if view.state.doc else _with_doc(view, doc), "reader")
     sidebar.timing_caption()

@@ -1,7 +1,8 @@
 """Browser-test fixtures: a real `streamlit run` server on a free port, and Debian's Chromium.
 
 The seeds are analysed once (the session fixture from tests/conftest.py) into a temporary cache;
-the server finds it through STANCEMAP_CACHE, so it starts without loading a model.
+the server finds it through STANCEMAP_CACHE, so it starts without loading a model. Every server
+gets its own temporary STANCEMAP_WORKSPACE (uploads, corrections): tests never touch ~/.
 """
 
 from __future__ import annotations
@@ -29,6 +30,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 900}
+SERVERS: dict[str, subprocess.Popen] = {}  # base URL -> its process (for RSS readings)
+
+
+def rss_kb(pid: int) -> int:
+    """Resident memory of a process in kB, from /proc (no psutil needed); 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def free_port() -> int:
@@ -89,13 +102,15 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server_factory(artifacts: Path) -> Iterator[Callable[..., str]]:
+def server_factory(artifacts: Path, tmp_path_factory) -> Iterator[Callable[..., str]]:
     """Start servers on demand (stopped at the end of the session); returns their base URLs."""
     procs: list[subprocess.Popen] = []
 
     def start(name: str, **env: str) -> str:
+        env.setdefault("STANCEMAP_WORKSPACE", str(tmp_path_factory.mktemp(f"ws-{name}")))
         proc, url = start_server(env, artifacts / f"server-{name}.log")
         procs.append(proc)
+        SERVERS[url] = proc
         return url
 
     yield start
@@ -131,8 +146,8 @@ def new_page(browser, dialogs: list[str]):
     """A page in a fresh browser context (no shared session or storage); closed afterwards."""
     contexts = []
 
-    def make():
-        ctx = browser.new_context(viewport=VIEWPORT)
+    def make(**options):
+        ctx = browser.new_context(viewport=VIEWPORT, **options)
         contexts.append(ctx)
         page = ctx.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -10,64 +10,20 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from playwright.sync_api import expect
 
 from dashboard.frames import filter_rows, mix, prepare, select_rows
 from dashboard.state import Selection, ViewState, link, parse_query
+from tests.browser.ui import bar, card_texts, open_view, server_ms, settle
 
 pytestmark = pytest.mark.browser
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-CARDS = '[class*="st-key-stance-"][class*="-card-"]'
 ROOT = Path(__file__).resolve().parents[2]
 TIMINGS: dict[str, float] = {}
-
-
-def settle(page, timeout: float = 60_000) -> None:
-    """Wait until the script run triggered last has finished, then check for tracebacks."""
-    page.wait_for_timeout(150)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_timeout(150)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def open_view(page, url: str) -> float:
-    """Open ``url`` and wait for the first full render; returns the seconds it took."""
-    start = time.perf_counter()
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]')
-    settle(page)
-    if page.locator('[data-testid="stVegaLiteChart"]').count():
-        # Vega draws the marks after the run ends (and may redraw once for the width)
-        page.wait_for_selector('[role="graphics-symbol"][aria-label*="stance: "]')
-        page.wait_for_timeout(300)
-    return time.perf_counter() - start
-
-
-def bar(page, by: str, group: str, stance: str):
-    label = f"{by}: {group}; stance: {stance};".replace('"', '\\"')
-    return page.locator(f'[role="graphics-symbol"][aria-label*="{label}"]')
-
-
-def card_texts(page, n: int | None = None) -> list[str]:
-    """The drill-down cards' texts (after waiting for ``n`` of them, when given)."""
-    if n is not None:
-        expect(page.locator(CARDS)).to_have_count(n)
-        if n:  # the last card is complete once its reader link is drawn
-            expect(page.locator(CARDS).last).to_contain_text("Open in article")
-    return [c.inner_text() for c in page.locator(CARDS).all()]
-
-
-def server_ms(page) -> float:
-    text = page.get_by_text(re.compile(r"^render \d+ ms")).first.inner_text()
-    return float(text.split()[1])
 
 
 @pytest.fixture(scope="module")
