@@ -6,6 +6,8 @@ Environment (all optional):
   STANCEMAP_MODEL    model spec selected by default (default "minilm")
   STANCEMAP_MODELS   extra model specs offered in the sidebar, comma-separated
   STANCEMAP_SCHEME   stance scheme TOML (default: the shipped scheme)
+  STANCEMAP_TABLE    an analysed table (.parquet/.csv/.jsonl from `stancemap analyze --out`)
+                     shown as the built-in corpus instead of analysing STANCEMAP_CORPUS
   STANCEMAP_WORKSPACE  folder of uploaded corpora and of every corpus's corrections
                      (default ~/.local/share/stancemap/workspace, see models.workspace)
   STANCEMAP_CORPUS_LIST  "all" (default): the sidebar lists every corpus of the workspace;
@@ -31,7 +33,7 @@ import pandas as pd
 import streamlit as st
 
 import models
-from dashboard.frames import prepare
+from dashboard.frames import content, options, prepare
 from dashboard.state import DEFAULT_CORPUS
 from models.cache import default_cache_dir
 from models.corrections import Correction, append_correction, apply_corrections, load_corrections
@@ -52,6 +54,7 @@ class Config:
     scheme_path: str
     workspace: str = ""
     list_all: bool = True  # list every corpus of the workspace (else only this session's)
+    table: str = ""  # an analysed table shown as the built-in corpus (STANCEMAP_TABLE)
 
 
 def config() -> Config:
@@ -67,6 +70,7 @@ def config() -> Config:
         scheme_path=os.environ.get("STANCEMAP_SCHEME", ""),
         workspace=str(default_workspace()),
         list_all=os.environ.get("STANCEMAP_CORPUS_LIST", "all").strip().lower() != "session",
+        table=os.environ.get("STANCEMAP_TABLE", "").strip(),
     )
 
 
@@ -156,21 +160,36 @@ def table_path(cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...]) -> 
     return Path(cfg.cache_dir) / "dashboard" / f"{slug}-{key}.parquet"
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@dataclass(frozen=True)
+class Loaded:
+    """An analysed table ready to show, and what every rerun would otherwise recompute.
+
+    Shared by every session (st.cache_resource, no copy per run): read-only by contract; the
+    pure functions of dashboard.frames return new frames and never modify it.
+    """
+
+    table: pd.DataFrame
+    content: pd.DataFrame  # its content rows (what every filter starts from)
+    options: dict[str, list[str]]  # sidebar choices per column, most frequent first
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
 def _load_table(
     path: str, mtime_ns: int, corrections: str, stamp: tuple[int, int], abstain: str
-) -> pd.DataFrame:
+) -> Loaded:
     from models.table import read_table
 
     fixes = load_corrections(corrections) if stamp != (0, 0) else []
-    return prepare(apply_corrections(read_table(path), fixes, abstain))
+    table = prepare(apply_corrections(read_table(path), fixes, abstain))
+    choices = {c: options(table, c) for c in ("source", "speaker", "affiliation")}
+    return Loaded(table, content(table), choices)
 
 
-def load_table(path: Path, corrections: Path, abstain: str) -> pd.DataFrame:
+def load_table(path: Path, corrections: Path, abstain: str) -> Loaded:
     """The analysed table, people's corrections applied, with display columns.
 
     Cached on the table's mtime and the corrections file's (size, mtime): a new correction
-    reloads it, nothing else does.
+    reloads it, nothing else does. Large tables are not copied per run (see ``Loaded``).
     """
     return _load_table(
         str(path), path.stat().st_mtime_ns, str(corrections), _stamp(corrections), abstain

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.frames import filter_rows, options, vocab_of
+from dashboard.frames import filter_rows, vocab_of
 from dashboard.state import DEFAULT_CORPUS, PAGES, ViewState, link, parse_query
 from dashboard.textfmt import escape_md
 from models.schemes import Scheme
@@ -66,8 +67,14 @@ def progress_bar(text: str):
 
 def _ensure_table(
     cfg: data.Config, model: str, sch: Scheme, corpus: str, paths: tuple[str, ...]
-) -> pd.DataFrame:
-    path = data.table_path(cfg, model, sch, paths)
+) -> data.Loaded:
+    if cfg.table and corpus == DEFAULT_CORPUS:  # a table analysed elsewhere (STANCEMAP_TABLE)
+        path = Path(cfg.table)
+        if not path.is_file():
+            st.error(escape_md(f"STANCEMAP_TABLE names no file: {cfg.table}"))
+            st.stop()
+    else:
+        path = data.table_path(cfg, model, sch, paths)
     if not path.is_file():
         bar, progress = progress_bar(f"Analysing the corpus with {model}…")
         try:
@@ -165,22 +172,23 @@ def build_view() -> View:
     if not paths:
         st.error(escape_md(f"Corpus {corpus} has no files left; showing the built-in corpus."))
         corpus, paths = DEFAULT_CORPUS, cfg.corpus
-    table = _ensure_table(cfg, model, sch, corpus, paths)
+    loaded = _ensure_table(cfg, model, sch, corpus, paths)
+    table = loaded.table
     vocab = vocab_of(table, stances=sch.label_names, models=cfg.models, corpora=ids)
     url_state, notices = parse_query(params, vocab=vocab)
     state = ViewState(
         corpus=corpus,
         sources=tuple(
-            sb.multiselect("Sources", options(table, "source"), key="source", bind="query-params")
+            sb.multiselect("Sources", loaded.options["source"], key="source", bind="query-params")
         ),
         speakers=tuple(
             sb.multiselect(
-                "Speakers", options(table, "speaker"), key="speaker", bind="query-params"
+                "Speakers", loaded.options["speaker"], key="speaker", bind="query-params"
             )
         ),
         affiliations=tuple(
             sb.multiselect(
-                "Affiliations", options(table, "affiliation"), key="aff", bind="query-params"
+                "Affiliations", loaded.options["affiliation"], key="aff", bind="query-params"
             )
         ),
         stances=tuple(
@@ -206,7 +214,7 @@ def build_view() -> View:
     view = View(
         state,
         table,
-        filter_rows(table, state),
+        filter_rows(loaded.content, state),
         sch,
         model,
         notices,

@@ -106,8 +106,36 @@ def bench_analyze(paths: list[str], n: int) -> dict[str, object]:
             "peak_rss_mb": round(peak, 1)}  # fmt: skip
 
 
+def bench_dashboard(sizes: list[int]) -> str:
+    """Server-side dashboard timings at each size (``python -m dashboard.scale_bench``).
+
+    Run as a subprocess: the core never imports the dashboard.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("dashboard") is None:
+        return "dashboard: not installed"
+    cmd = [sys.executable, "-m", "dashboard.scale_bench", *map(str, sizes)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return f"dashboard: failed: {proc.stderr.strip().splitlines()[-1:]}"
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    head = f"{'dashboard rows':<15}" + "".join(f"{k[:-3]:>9}" for k in rows[0] if k != "paragraphs")
+    lines = [head + "   (ms, server side)"]
+    for r in rows:
+        lines.append(f"{r['paragraphs']:<15}" + "".join(
+            f"{v:>9}" for k, v in r.items() if k != "paragraphs"))  # fmt: skip
+    return "\n".join(lines)
+
+
 def run_bench(
-    paths: list[str], models: list[str], *, repeat: int = 3, scale: int = 0, analyze: int = 0
+    paths: list[str],
+    models: list[str],
+    *,
+    repeat: int = 3,
+    scale: int = 0,
+    analyze: int = 0,
+    dashboard: list[int] | None = None,
 ) -> str:
     rows = []
     for model in models:
@@ -121,10 +149,14 @@ def run_bench(
     if analyze:
         r = bench_analyze(paths, analyze)
         text += f"\nanalyze end to end (segment + attribute + classify, cold cache): {r}"
+    if dashboard:
+        text += "\n" + bench_dashboard(dashboard)
     return text
 
 
 def format_bench(rows: list[dict]) -> str:
+    if not rows:
+        return "(no classifier backends asked for)"
     ref = next((r["para_per_s"] for r in rows if r.get("model") == "nli-random"), None)
     lines = [f"{'backend':<14}{'para/s':>9}{'median':>9}{'vs NLI':>8}{'load s':>8}{'peak MB':>9}"]
     for r in rows:

@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--repeat", type=int, default=3, help="passes over the seeds per backend")
     b.add_argument("--scale", type=int, default=0, help="also classify N generated paragraphs")
     b.add_argument("--analyze", type=int, default=0, help="time `analyze` on N generated ones")
+    b.add_argument(
+        "--dashboard", nargs="*", type=int, default=None, metavar="N",
+        help="dashboard rerun times at N paragraphs (default 1000 20000 100000)",
+    )  # fmt: skip
     return ap
 
 
@@ -260,7 +264,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from models.bench import run_bench
 
     models = [m for m in args.models.split(",") if m]
-    print(run_bench(args.paths, models, repeat=args.repeat, scale=args.scale, analyze=args.analyze))
+    dash = None if args.dashboard is None else (args.dashboard or [1_000, 20_000, 100_000])
+    print(
+        run_bench(
+            args.paths, models, repeat=args.repeat, scale=args.scale, analyze=args.analyze,
+            dashboard=dash,
+        )
+    )  # fmt: skip
     return 0
 
 

@@ -12,6 +12,7 @@ from dashboard.textfmt import escape_md
 
 TOP_SPEAKERS = 15
 MAX_CARDS = 40
+MAX_TABLE_ROWS = 500  # rows sent to the browser in the unselected list (exports have them all)
 GEN_KEY = "_chart_generation"  # bumped on every selection change: charts restart from the URL
 
 
@@ -64,7 +65,11 @@ def _drilldown(view: sidebar.View) -> None:
         cols = ["source", "speaker", "stance", "stance_score", "text"]
         if "corrected_stance" in rows.columns:
             cols.insert(3, "corrected_stance")
-        st.dataframe(rows[cols], hide_index=True, width="stretch", height=320)
+        st.dataframe(rows[cols].head(MAX_TABLE_ROWS), hide_index=True, width="stretch", height=320)
+        if len(rows) > MAX_TABLE_ROWS:
+            st.caption(
+                f"Showing the first {MAX_TABLE_ROWS} of {len(rows)}; the downloads hold all."
+            )
         return
     for i, (_, row) in enumerate(rows.head(MAX_CARDS).iterrows()):
         components.paragraph_card(

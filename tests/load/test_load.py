@@ -14,6 +14,7 @@ test-artifacts/load-test.json.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import re
@@ -295,7 +296,9 @@ def test_eight_sessions_click_through_without_errors_or_leaks(
         urllib.request.urlopen(base + "/", timeout=30).read()
         rss_before = rss_kb(proc.pid)
         started = time.perf_counter()
-        stats = asyncio.run(drive(base, sources, counts, proc.pid))
+        # in a thread of its own: the browser tests' sync Playwright may hold this thread's loop
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            stats = pool.submit(asyncio.run, drive(base, sources, counts, proc.pid)).result()
         wall = time.perf_counter() - started
         rss_after = rss_kb(proc.pid)
     finally:
