@@ -48,22 +48,31 @@ class ModelSpec:
     backend: str  # "embedding" | "nli"
     target: str  # "" for the bundled MiniLM, else a hub id or a folder
     quantize: bool = True
+    # int8 scales activations per forward pass, so a sentence batched with others can embed
+    # differently; one sentence per pass keeps every label independent of the rest of the corpus
+    batch: int = 1
 
     @property
     def name(self) -> str:
         if self.backend == "nli":
             return f"nli:{self.target}"
         base = self.target.rstrip("/").rsplit("/", 1)[-1] if self.target else "minilm"
-        return base + ("" if self.quantize else "-fp32")
+        if not self.quantize:
+            return base + "-fp32"
+        return base + ("-batched" if self.batch > 1 else "")
 
 
 def parse_model_spec(spec: str | None) -> ModelSpec:
-    """``None``/"minilm" -> bundled MiniLM int8; "minilm-fp32"; "nli:X"; a folder path."""
+    """``None``/"minilm" -> bundled MiniLM int8, one sentence per pass (deterministic);
+    "minilm-batched" (int8, batches of 16: faster, labels may depend on the batch);
+    "minilm-fp32" (batches of 16, deterministic); "nli:X"; a folder path."""
     spec = (spec or DEFAULT_MODEL).strip()
     if spec in ("minilm", "minilm-int8"):
         return ModelSpec("embedding", "")
+    if spec == "minilm-batched":
+        return ModelSpec("embedding", "", batch=16)
     if spec == "minilm-fp32":
-        return ModelSpec("embedding", "", quantize=False)
+        return ModelSpec("embedding", "", quantize=False, batch=16)
     if spec.startswith("nli:"):
         return ModelSpec("nli", spec[4:])
     if os.path.isdir(spec) and _looks_like_nli(spec):

@@ -13,7 +13,9 @@ DEFAULT_PATHS = ["seeds"]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default=None, help="minilm (default), minilm-fp32, nli:<id|folder>")
+    p.add_argument(
+        "--model", default=None, help="minilm (default), minilm-batched, minilm-fp32, nli:<id|dir>"
+    )
     p.add_argument("--scheme", default=None, help="stance scheme TOML (default: built-in)")
     p.add_argument("--registry", default=None, help="actor registry CSV merged over the corpus one")
     p.add_argument("--cache-dir", default=None, help="cache folder (default ~/.cache/stancemap)")
@@ -58,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(k)
     b = sub.add_parser("bench", help="paragraphs per second and peak memory of each backend")
     b.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
-    b.add_argument("--models", default="minilm,minilm-fp32,nli-random", help="comma-separated")
+    b.add_argument(
+        "--models", default="minilm,minilm-batched,minilm-fp32,nli-random", help="comma-separated"
+    )
     b.add_argument("--repeat", type=int, default=3, help="passes over the seeds per backend")
     b.add_argument("--scale", type=int, default=0, help="also classify N generated paragraphs")
     b.add_argument("--analyze", type=int, default=0, help="time `analyze` on N generated ones")

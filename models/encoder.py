@@ -57,15 +57,20 @@ def configure_threads() -> int:
 class Encoder:
     """A loaded sentence encoder (state: weights and tokenizer). Thread-safe ``encode``."""
 
-    def __init__(self, model: object, tokenizer: object, name: str, quantized: bool) -> None:
+    def __init__(
+        self, model: object, tokenizer: object, name: str, quantized: bool, batch_size: int = 16
+    ) -> None:
         self._model = model
         self._tok = tokenizer
         self.name = name
         self.quantized = quantized
+        self.batch_size = batch_size
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, quantize: bool = True) -> Encoder:
+    def load(
+        cls, path: str | Path | None = None, *, quantize: bool = True, batch_size: int = 16
+    ) -> Encoder:
         """Load MiniLM (or any BERT-like sentence encoder folder) for CPU inference.
 
         ``quantize`` applies dynamic int8 quantisation to the linear layers (about 2x faster on
@@ -92,9 +97,9 @@ class Encoder:
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         name = "minilm" if path is None else folder.name
-        return cls(model, tok, name + ("-int8" if quantize else ""), quantize)
+        return cls(model, tok, name + ("-int8" if quantize else ""), quantize, batch_size)
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
         """L2-normalised mean-pooled embeddings, shape (len(texts), dim), float32.
 
         Texts are sorted by length and batched so that padding is minimal; the output keeps the
@@ -102,6 +107,7 @@ class Encoder:
         """
         import torch
 
+        batch_size = batch_size or self.batch_size
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

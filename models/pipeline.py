@@ -85,7 +85,9 @@ class Engine:
                 loaded.embedder = CachedEmbedder(
                     self.cache,
                     spec.name,
-                    lambda: Encoder.load(spec.target or None, quantize=spec.quantize),
+                    lambda: Encoder.load(
+                        spec.target or None, quantize=spec.quantize, batch_size=spec.batch
+                    ),
                 )
                 loaded.classifier = EmbeddingClassifier(
                     self.settings.scheme, loaded.embedder, spec.name

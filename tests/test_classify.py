@@ -95,6 +95,7 @@ def test_user_scheme_other_labels(encoder):
         (None, "embedding", "minilm"),
         ("minilm", "embedding", "minilm"),
         ("minilm-fp32", "embedding", "minilm-fp32"),
+        ("minilm-batched", "embedding", "minilm-batched"),
         ("nli:facebook/bart-large-mnli", "nli", "nli:facebook/bart-large-mnli"),
     ],
 )

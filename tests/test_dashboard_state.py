@@ -355,3 +355,13 @@ def test_over_limit_files_are_refused_and_the_rest_kept() -> None:
 )
 def test_default_source(name: str, source: str) -> None:
     assert default_source(name) == source
+
+
+def test_every_url_parameter_is_documented_in_the_readme() -> None:
+    from pathlib import Path
+
+    from dashboard.state import PARAMS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [p.name for p in PARAMS if f"| `{p.name}` |" not in readme]
+    assert not missing, f"add these URL parameters to the README table: {missing}"
