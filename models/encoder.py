@@ -58,7 +58,7 @@ class Encoder:
     """A loaded sentence encoder (state: weights and tokenizer). Thread-safe ``encode``."""
 
     def __init__(
-        self, model: object, tokenizer: object, name: str, quantized: bool, batch_size: int = 16
+        self, model: object, tokenizer: object, name: str, quantized: bool, batch_size: int = 1
     ) -> None:
         self._model = model
         self._tok = tokenizer
@@ -69,12 +69,14 @@ class Encoder:
 
     @classmethod
     def load(
-        cls, path: str | Path | None = None, *, quantize: bool = True, batch_size: int = 16
+        cls, path: str | Path | None = None, *, quantize: bool = True, batch_size: int = 1
     ) -> Encoder:
         """Load MiniLM (or any BERT-like sentence encoder folder) for CPU inference.
 
         ``quantize`` applies dynamic int8 quantisation to the linear layers (about 2x faster on
-        CPU; the dev-set accuracy is unchanged, see README).
+        CPU). int8 scales activations per forward pass, so with ``batch_size`` > 1 a sentence
+        embeds slightly differently depending on its batch-mates; the default of 1 keeps every
+        embedding a function of its own text (see README).
         """
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from models.classify import EmbeddingClassifier, NLIClassifier, parse_model_spec
@@ -287,3 +288,12 @@ def test_units_subset_renumbers(embedding):
     sub = units.subset([1])
     assert sub.owner.tolist() == [0] and sub.texts == ["The US is to blame."]
     assert sub.mentions == [frozenset({"us"})]
+
+
+def test_default_encoder_is_independent_of_the_batch(encoder):
+    """One sentence per int8 pass: a sentence embeds the same alone or beside others."""
+    text = "Beijing urged both sides to return to the negotiating table."
+    others = ["A much longer sentence about tariffs, sanctions and export controls " * 3, "Hi."]
+    alone = encoder.encode([text])[0]
+    beside = encoder.encode([*others, text])[2]
+    assert np.abs(alone - beside).max() == 0.0
