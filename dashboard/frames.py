@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from dashboard.state import DEFAULT_CORPUS, NARRATION, Selection, ViewState, Vocab
+from models.summary import content_rows as content
 
 EXPORT_DROP = ("speaker",)  # helper columns not in the pipeline's table
 # people's corrections beside the model's values (models.corrections.apply_corrections)
@@ -32,11 +33,6 @@ def prepare(table: pd.DataFrame) -> pd.DataFrame:
     source = out["source"].fillna("").astype(str)
     out["speaker"] = actor.where(actor != "", source + NARRATION)  # as state.speaker_label
     return out
-
-
-def content(df: pd.DataFrame) -> pd.DataFrame:
-    """Only the classified paragraphs (no headings or page furniture)."""
-    return df[df["kind"] == "content"]
 
 
 def filter_rows(df: pd.DataFrame, state: ViewState) -> pd.DataFrame:
