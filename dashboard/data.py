@@ -42,7 +42,7 @@ from models.workspace import CorpusInfo, Workspace, default_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = Path(models.__file__).resolve().parent
-BUILTIN_MODELS = ("minilm", "minilm-batched", "minilm-fp32")
+BUILTIN_MODELS = ("minilm", "minilm-fp32")
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,13 @@ class Calibration:
     fit: Report  # figures on all gold with the final setting (optimistic)
     multi_precision: float | None = None  # share of second labels (cross-validated) in `accept`
     multi_count: int = 0
+    draws: tuple[tuple[float, float], ...] = ()  # (accuracy, macro-F1) per fold draw
+
+    @property
+    def spread(self) -> tuple[float, float, float, float]:
+        """Mean and standard deviation of accuracy and macro-F1 over the fold draws."""
+        acc, f1 = np.array(self.draws or [(self.cv.accuracy, self.cv.macro_f1)]).T
+        return float(acc.mean()), float(acc.std()), float(f1.mean()), float(f1.std())
 
     @property
     def temperature(self) -> float:
@@ -122,25 +129,37 @@ def fit(scored: _Scored, idx: Sequence[int], scheme: Scheme) -> Setting:
 
 
 def calibrate(
-    clf: EmbeddingClassifier, gold: Sequence[dict], folds: int = 5, seed: int = 0
+    clf: EmbeddingClassifier, gold: Sequence[dict], folds: int = 5, seed: int = 0, repeats: int = 1
 ) -> Calibration:
+    """Cross-validated figures (``repeats`` draws of the folds, the first one reported in full)
+    and the setting chosen on all of the gold."""
     content = [g for g in gold if g["kind"] == "content"]
     scored = _Scored(clf, content)
     idx = list(range(len(content)))
-    order = idx[:]
-    random.Random(seed).shuffle(order)
-    preds: dict[int, StanceResult] = {}
-    for k in range(folds):
-        test = sorted(order[k::folds])
-        train = [i for i in idx if i not in set(test)]
-        s = fit(scored, train, clf.scheme)
-        preds.update(zip(test, scored.results(test, clf.scheme, s), strict=True))
-    cv = scored.report(idx, [preds[i].stance for i in idx])
+    runs = [_cross_validate(scored, idx, folds, seed + r) for r in range(max(1, repeats))]
+    cv, preds = runs[0]
     second = [(n, content[i]) for i in idx for n in preds[i].stances[1:]]
     multi = sum(n in g["accept"] for n, g in second) / len(second) if second else None
     s = fit(scored, idx, clf.scheme)
     fitted = scored.report(idx, [r.stance for r in scored.results(idx, clf.scheme, s)])
-    return Calibration(s, cv, fitted, multi, len(second))
+    draws = tuple((r.accuracy, r.macro_f1) for r, _ in runs)
+    return Calibration(s, cv, fitted, multi, len(second), draws)
+
+
+def _cross_validate(
+    scored: _Scored, idx: list[int], folds: int, seed: int
+) -> tuple[Report, dict[int, StanceResult]]:
+    """Each fold predicted with the setting fitted on the other folds (fold draw ``seed``)."""
+    order = idx[:]
+    random.Random(seed).shuffle(order)
+    scheme = scored.clf.scheme
+    preds: dict[int, StanceResult] = {}
+    for k in range(folds):
+        test = sorted(order[k::folds])
+        held = set(test)
+        s = fit(scored, [i for i in idx if i not in held], scheme)
+        preds.update(zip(test, scored.results(test, scheme, s), strict=True))
+    return scored.report(idx, [preds[i].stance for i in idx]), preds
 
 
 def format_calibration(c: Calibration) -> str:
@@ -148,9 +167,10 @@ def format_calibration(c: Calibration) -> str:
         f"{c.multi_precision:.2f} of {c.multi_count}" if c.multi_precision is not None else "none"
     )
     s = c.setting
+    acc, acc_sd, f1, f1_sd = c.spread
     lines = [
-        f"{len(s.thresholds)} labels; cross-validated (held-out folds): "
-        f"accuracy {c.cv.accuracy:.3f}, macro-F1 {c.cv.macro_f1:.3f}",
+        f"{len(s.thresholds)} labels; cross-validated (held-out folds, {len(c.draws) or 1} "
+        f"fold draws): accuracy {acc:.3f} ± {acc_sd:.3f}, macro-F1 {f1:.3f} ± {f1_sd:.3f}",
         f"fit on all gold (optimistic): accuracy {c.fit.accuracy:.3f}, "
         f"macro-F1 {c.fit.macro_f1:.3f}",
         f"second labels in `stances` (cross-validated) that gold accepts: {multi}",

@@ -8,8 +8,8 @@
 - :class:`NLIClassifier`: the transformers ``zero-shot-classification`` pipeline with any NLI model
   (hub id or local folder), using the scheme's hypotheses and template.
 
-Model specs (``--model``): ``minilm`` (int8, default), ``minilm-fp32``, ``nli:<hub id or folder>``,
-or a folder holding a sentence encoder.
+Model specs (``--model``): ``minilm`` (per-token int8, default), ``minilm-fp32``,
+``nli:<hub id or folder>``, or a folder holding a sentence encoder.
 """
 
 from __future__ import annotations
@@ -47,32 +47,34 @@ class Classifier(Protocol):
 class ModelSpec:
     backend: str  # "embedding" | "nli"
     target: str  # "" for the bundled MiniLM, else a hub id or a folder
-    quantize: bool = True
-    # int8 scales activations per forward pass, so a sentence batched with others can embed
-    # differently; one sentence per pass keeps every label independent of the rest of the corpus
-    batch: int = 1
+    quantize: bool = True  # per-token int8 (models.int8): batch-independent, so batches are safe
+    batch: int = 8
+
+    @property
+    def cache_name(self) -> str:
+        """The name plus the numerics, so that a change of encoding never reuses old vectors."""
+        if self.backend == "nli":
+            return self.name
+        from models.int8 import ENCODING
+
+        return f"{self.name}@{ENCODING if self.quantize else 'fp32'}"
 
     @property
     def name(self) -> str:
         if self.backend == "nli":
             return f"nli:{self.target}"
         base = self.target.rstrip("/").rsplit("/", 1)[-1] if self.target else "minilm"
-        if not self.quantize:
-            return base + "-fp32"
-        return base + ("-batched" if self.batch > 1 else "")
+        return base + ("" if self.quantize else "-fp32")
 
 
 def parse_model_spec(spec: str | None) -> ModelSpec:
-    """``None``/"minilm" -> bundled MiniLM int8, one sentence per pass (deterministic);
-    "minilm-batched" (int8, batches of 16: faster, labels may depend on the batch);
-    "minilm-fp32" (batches of 16, deterministic); "nli:X"; a folder path."""
+    """``None``/"minilm" -> bundled MiniLM, per-token int8 (``minilm-int8`` and the former
+    ``minilm-batched`` name the same); "minilm-fp32"; "nli:X"; a folder path."""
     spec = (spec or DEFAULT_MODEL).strip()
-    if spec in ("minilm", "minilm-int8"):
+    if spec in ("minilm", "minilm-int8", "minilm-batched"):
         return ModelSpec("embedding", "")
-    if spec == "minilm-batched":
-        return ModelSpec("embedding", "", batch=16)
     if spec == "minilm-fp32":
-        return ModelSpec("embedding", "", quantize=False, batch=16)
+        return ModelSpec("embedding", "", quantize=False)
     if spec.startswith("nli:"):
         return ModelSpec("nli", spec[4:])
     if os.path.isdir(spec) and _looks_like_nli(spec):
@@ -146,9 +148,12 @@ class NLIClassifier:
         self._hyp = {lb.hypothesis or lb.description or lb.name: lb.name for lb in scheme.labels}
 
     def classify(self, texts: Sequence[str]) -> list[StanceResult]:
+        from models.encoder import configure_threads
+
         s = self.scheme
         if not texts:
             return []
+        configure_threads()  # this thread may have been left with one torch thread
         outs = self._pipe(
             list(texts),
             candidate_labels=list(self._hyp),

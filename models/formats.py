@@ -1,4 +1,5 @@
-"""Parsers for the corpus file formats: HTML, Markdown, CSV and JSON Lines records.
+"""Parsers for the corpus file formats: CSV, JSON and JSON Lines records (HTML and Markdown
+are in ``models.markup`` and re-exported here).
 
 Pure functions from decoded text to text (or to records plus per-line problems); no file I/O.
 """
@@ -7,11 +8,24 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
+
+from models.markup import html_to_text, markdown_to_text
+
+__all__ = [
+    "META_COLUMNS",
+    "TEXT_COLUMNS",
+    "Record",
+    "csv_header",
+    "csv_records",
+    "find_column",
+    "html_to_text",
+    "json_records",
+    "jsonl_records",
+    "markdown_to_text",
+]
 
 # Column names, in order of preference, for a record's text and metadata (case-insensitive).
 TEXT_COLUMNS = ("text", "body", "content", "paragraph", "article", "article_text", "full_text",
@@ -23,14 +37,6 @@ META_COLUMNS = {
     "id": ("id", "doc", "doc_id", "document_id", "article_id", "uid", "key"),
 }
 
-_SKIP_TAGS = {"script", "style", "noscript", "template", "nav", "aside", "footer", "form",
-              "button", "select", "svg", "iframe", "object", "canvas", "head"}  # fmt: skip
-_BLOCK_TAGS = {"p", "div", "section", "article", "main", "header", "blockquote", "figure",
-               "figcaption", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th",
-               "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "address", "details",
-               "summary", "caption", "body", "html"}  # fmt: skip
-_PARA, _LINE = "\ue000", "\ue001"  # private-use placeholders for paragraph/line breaks
-
 
 @dataclass(frozen=True)
 class Record:
@@ -39,99 +45,6 @@ class Record:
     key: str  # record id, or the line number when it has none
     text: str
     meta: dict[str, str]
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.meta: dict[str, str] = {}
-        self._skip: list[str] = []
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "meta":
-            self._read_meta(dict(attrs))
-        if tag == "title":
-            self._in_title = True
-        if tag in _SKIP_TAGS:
-            self._skip.append(tag)
-        elif tag == "br":
-            self.parts.append(_LINE)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(_PARA)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in _SKIP_TAGS and self._skip and self._skip[-1] == tag:
-            self._skip.pop()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        if tag in _SKIP_TAGS:
-            if tag in self._skip:  # close up to the matching open tag (tolerates bad nesting)
-                while self._skip and self._skip.pop() != tag:
-                    pass
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(_PARA)
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.meta["title"] = (self.meta.get("title", "") + data).strip()
-        elif not self._skip:
-            self.parts.append(data)
-
-    def _read_meta(self, attrs: dict[str, str | None]) -> None:
-        name = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").lower()
-        value = (attrs.get("content") or "").strip()
-        if not value:
-            return
-        if name in {"article:published_time", "date", "pubdate", "datepublished", "dc.date"}:
-            self.meta.setdefault("date", value)
-        elif name in {"og:site_name", "publisher", "application-name"}:
-            self.meta.setdefault("source", value)
-        elif name in {"og:title", "twitter:title"}:
-            self.meta.setdefault("title", value)
-
-
-def html_to_text(html: str) -> tuple[str, dict[str, str]]:
-    """Visible text of an HTML page (blocks become blank-line paragraphs) and its metadata.
-
-    >>> html_to_text("<p>A &amp; B</p><script>x()</script><p>C<br>D</p>")[0]
-    'A & B\\n\\nC\\nD'
-    """
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = re.sub(r"\s+", " ", "".join(parser.parts))
-    text = re.sub(rf" ?{_LINE} ?", "\n", text)
-    blocks = (b.strip() for b in re.split(rf"\s*{_PARA}[\s{_PARA}]*", text))
-    return "\n\n".join(b for b in blocks if b), parser.meta
-
-
-_MD_RULES = (
-    (
-        re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M),
-        r"\1",
-    ),  # ATX heading markers
-    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), ""),  # images
-    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # links keep their text
-    (re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.M), ""),  # horizontal rules
-    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # blockquote markers
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
-)
-
-
-def markdown_to_text(md: str) -> str:
-    r"""Strip Markdown markup that is not text (heading marks, links, images, emphasis).
-
-    >>> markdown_to_text("# Title\n\nSee [the report](http://x) **now**.")
-    'Title\n\nSee the report now.'
-    """
-    for pattern, repl in _MD_RULES:
-        md = pattern.sub(repl, md)
-    return md
 
 
 def find_column(header: list[str], names: tuple[str, ...]) -> str | None:
@@ -226,8 +139,12 @@ def csv_header(text: str) -> list[str]:
 def csv_records(text: str) -> Iterator[Record | str]:
     """Records of a CSV text with a header row, and a problem string per bad row.
 
-    A row with more fields than the header, or one whose quoting swallows following lines,
-    is reported and skipped; reading resumes on the next line. Short rows keep their text.
+    A row with more fields than the header is reported and skipped. A quote that is never
+    closed makes the csv module read the following lines into its field; when such a record
+    is not well-formed CSV (strict parsing fails) and a swallowed line looks like a row of its
+    own, the problem is reported, the record's first line is read alone and reading goes on
+    with the next line. Quoted multi-line fields of well-formed CSV are kept whole; short rows
+    keep their text.
     """
     lines = _Lines(text)
     old_limit = csv.field_size_limit()
@@ -257,11 +174,15 @@ def _csv_rows(lines: _Lines) -> Iterator[Record | str]:
             lines.pos = start + 1
             reader = csv.reader(lines)
             continue
+        span = lines.pos - start
+        if span > 1 and _runaway(lines.lines[start : lines.pos], width):
+            yield f"line {start + 1}: unbalanced quote ran into the next lines; read on its own"
+            row, span = _alone(lines.lines[start], width), 1
+            lines.pos = start + 1
+            reader = csv.reader(lines)
         if not any(cell.strip() for cell in row):
             continue
-        span = lines.pos - start
-        while len(row) > width and not row[-1].strip():
-            row.pop()  # trailing empty cells (a trailing comma) are harmless
+        row = _trim(row, width)
         if len(row) > width or (span > 1 and len(row) < width):
             yield f"line {start + 1}: {len(row)} fields where the header has {width}"
             if span > 1:  # an unbalanced quote swallowed lines: resume right after it
@@ -275,3 +196,36 @@ def _csv_rows(lines: _Lines) -> Iterator[Record | str]:
         values = dict(zip(header, row, strict=False))
         meta = _meta(values, header)
         yield Record(meta.pop("id", "") or str(start + 1), body, meta)
+
+
+def _trim(row: list[str], width: int) -> list[str]:
+    """``row`` without the empty cells past ``width`` (a trailing comma is harmless)."""
+    end = len(row)
+    while end > width and not row[end - 1].strip():
+        end -= 1
+    return row[:end]
+
+
+def _runaway(span: list[str], width: int) -> bool:
+    """True for a record over several lines that is an unclosed quote eating rows.
+
+    Well-formed quoted multi-line fields parse strictly; an unclosed quote does not (the file
+    ends inside it, or a later row's opening quote closes it with text after). It counts as
+    eating rows when one of the swallowed lines, read alone, has as many fields as the header.
+    """
+    try:
+        next(csv.reader(span, strict=True), None)
+    except csv.Error:
+        return any(len(_alone(line, width)) == width for line in span[1:])
+    return False
+
+
+def _alone(line: str, width: int) -> list[str]:
+    """The cells of one physical line: an open quote ends with the line or, when that gives
+    the wrong number of fields, quote characters are taken literally."""
+    line = line.rstrip("\r\n")
+    quoted = _trim(next(csv.reader([line]), []), width)
+    if len(quoted) == width:
+        return quoted
+    literal = _trim(next(csv.reader([line], quoting=csv.QUOTE_NONE), []), width)
+    return literal if len(literal) == width else quoted

@@ -84,7 +84,7 @@ class Engine:
                 spec = self.spec
                 loaded.embedder = CachedEmbedder(
                     self.cache,
-                    spec.name,
+                    spec.cache_name,
                     lambda: Encoder.load(
                         spec.target or None, quantize=spec.quantize, batch_size=spec.batch
                     ),
@@ -95,7 +95,7 @@ class Engine:
         return loaded.classifier
 
     def stances(self, texts: Sequence[str]) -> list[StanceResult]:
-        ns = f"stance:{self.spec.name}:{self.settings.scheme.fingerprint}"
+        ns = f"stance:{self.spec.cache_name}:{self.settings.scheme.fingerprint}"
         keys = [digest(t) for t in texts]
         found = self.cache.get_many(ns, sorted(set(keys)))
         todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())

@@ -13,29 +13,25 @@ appears atomically (built beside it, then renamed), so a reader never sees half 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from models.corpus import CORPUS_EXTS, MANIFEST_NAME, documents_from_bytes
+from models.corpus_names import content_hash, is_valid_id, safe_file_name, slug, unique_name
 from models.records import Document, ReadProblem
 
 SEEDS_ID = "seeds"
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 MAX_BYTES = 20_000_000
-_ID = re.compile(r"[a-z0-9-]{1,40}")
 _RESERVED = {MANIFEST_NAME, "actors.csv", "meta.json", "corrections.jsonl"}
-_NAME_CHARS = re.compile(r"[^\w .()+,&'-]+")
-_MAX_NAME = 100  # characters of a stored file name (well under the 255-byte limit)
 
 
 def default_workspace() -> Path:
@@ -56,41 +52,6 @@ class CorpusInfo:
     path: str  # the corpus folder
     originals: tuple[tuple[str, str], ...] = ()  # (stored name, name as uploaded)
     sources: tuple[tuple[str, str], ...] = ()  # (stored name, source) as given at upload
-
-
-def is_valid_id(corpus_id: object) -> bool:
-    """True for a well-formed corpus id (``[a-z0-9-]{1,40}``); never raises."""
-    return isinstance(corpus_id, str) and _ID.fullmatch(corpus_id) is not None
-
-
-def slug(name: str, limit: int = 30) -> str:
-    """ASCII lower-case slug of a display name.
-
-    >>> slug("  Révue de presse: Biden/Xi!  ")
-    'revue-de-presse-biden-xi'
-    """
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return s[:limit].rstrip("-") or "corpus"
-
-
-def safe_file_name(name: str) -> str:
-    """A file name that stays inside its folder: no directories, no leading dots.
-
-    Letters of any script, digits, spaces and common punctuation are kept.
-
-    >>> safe_file_name("../../etc/passwd"), safe_file_name("C:\\\\x\\\\Bericht über.txt")
-    ('passwd', 'Bericht über.txt')
-    """
-    base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
-    base = _NAME_CHARS.sub("_", base.replace("\x00", ""))
-    base = re.sub(r"\s+", " ", base).strip(" .")
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    ext = ext[:12]
-    stem = stem[: _MAX_NAME - len(ext) - 1].strip(" .") or "file"
-    return f"{stem}.{ext}" if ext else stem
 
 
 def _now() -> str:
@@ -192,7 +153,7 @@ class Workspace:
         given: dict[str, str] = {}
         for original, data in files:
             shown = re.sub(r"\s+", " ", str(original)).strip()[:200] or "(unnamed)"
-            target = _unique(safe_file_name(original), stored)
+            target = unique_name(safe_file_name(original), stored, _RESERVED)
             ext = Path(target).suffix.lower()
             if len(data) > max_bytes:
                 problems.append(ReadProblem(shown, f"file is {_size(len(data))}, over the "
@@ -215,7 +176,7 @@ class Workspace:
         if not stored:
             listed = "; ".join(f"{p.path}: {p.reason}" for p in problems[:5])
             raise ValueError(f"no readable file ({len(problems)} problem(s)): {listed}")
-        corpus_id = f"{slug(name)}-{_content_hash(name, stored, given)}"
+        corpus_id = f"{slug(name)}-{content_hash(name, stored, given)}"
         existing = self.get(corpus_id)
         if existing is not None:
             return existing
@@ -261,25 +222,6 @@ class Workspace:
         if info is None:
             raise OSError(f"corpus {corpus_id} could not be stored in {self.corpora}")
         return info
-
-
-def _unique(name: str, taken: Mapping[str, bytes]) -> str:
-    stem, ext = Path(name).stem, Path(name).suffix
-    if name.lower() in _RESERVED:
-        stem = f"upload-{stem}"
-    candidate, n = f"{stem}{ext}", 2
-    lowered = {t.lower() for t in taken}
-    while candidate.lower() in lowered:
-        candidate, n = f"{stem} ({n}){ext}", n + 1
-    return candidate
-
-
-def _content_hash(name: str, stored: Mapping[str, bytes], given: Mapping[str, str]) -> str:
-    h = hashlib.sha256(name.encode())
-    for target in sorted(stored):
-        h.update(target.encode() + b"\0" + hashlib.sha256(stored[target]).digest())
-        h.update(given.get(target, "").encode() + b"\0")
-    return h.hexdigest()[:8]
 
 
 def _read_problems(target: str, shown: str, data: bytes, source: str | None) -> list[ReadProblem]:

@@ -96,7 +96,7 @@ def test_user_scheme_other_labels(encoder):
         (None, "embedding", "minilm"),
         ("minilm", "embedding", "minilm"),
         ("minilm-fp32", "embedding", "minilm-fp32"),
-        ("minilm-batched", "embedding", "minilm-batched"),
+        ("minilm-batched", "embedding", "minilm"),  # the former name of the batched int8
         ("nli:facebook/bart-large-mnli", "nli", "nli:facebook/bart-large-mnli"),
     ],
 )
@@ -191,7 +191,6 @@ def test_changed_target_names_change_the_fingerprint():
     ],
 )
 def test_target_gate(mentions, miss_sentence, miss_paragraph, expected):
-    import numpy as np
 
     from models.targets import Targets, target_gate
 
@@ -220,7 +219,6 @@ def test_target_gate(mentions, miss_sentence, miss_paragraph, expected):
     ],
 )
 def test_label_similarity_top_k(params, expected_a, expected_none):
-    import numpy as np
 
     from models.prototypes import label_similarity
 
@@ -242,7 +240,6 @@ def test_label_similarity_top_k(params, expected_a, expected_none):
 
 
 def test_own_contrast_pulls_its_label_down():
-    import numpy as np
 
     from models.prototypes import label_similarity
 
@@ -288,12 +285,3 @@ def test_units_subset_renumbers(embedding):
     sub = units.subset([1])
     assert sub.owner.tolist() == [0] and sub.texts == ["The US is to blame."]
     assert sub.mentions == [frozenset({"us"})]
-
-
-def test_default_encoder_is_independent_of_the_batch(encoder):
-    """One sentence per int8 pass: a sentence embeds the same alone or beside others."""
-    text = "Beijing urged both sides to return to the negotiating table."
-    others = ["A much longer sentence about tariffs, sanctions and export controls " * 3, "Hi."]
-    alone = encoder.encode([text])[0]
-    beside = encoder.encode([*others, text])[2]
-    assert np.abs(alone - beside).max() == 0.0

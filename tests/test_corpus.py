@@ -1,8 +1,7 @@
-"""Reading a corpus: formats, encodings, metadata and every kind of unreadable input."""
+"""Reading a corpus: encodings, sizes, names, folders, metadata and unreadable input."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -10,27 +9,10 @@ import pytest
 
 from models.corpus import iter_documents, read_corpus, read_manifest, split_date_prefix
 from models.decode import decode_bytes
-from models.records import Document, ReadProblem
 from models.segment import segment_document
+from tests.corpus_helpers import P1, P2, reasons, texts, write
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-P1 = "Officials met on Tuesday to discuss the dispute."
-P2 = "The next round of talks is planned for May."
-
-
-def texts(docs: list[Document]) -> list[str]:
-    return [p.text for d in docs for p in segment_document(d)]
-
-
-def reasons(problems: list[ReadProblem]) -> str:
-    return " | ".join(f"{Path(p.path).name}: {p.reason}" for p in problems)
-
-
-def write(folder: Path, name: str, data: bytes | str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
 
 
 @pytest.mark.parametrize(
@@ -93,103 +75,6 @@ def test_single_200kb_line(tmp_path: Path) -> None:
     assert problems == []
     assert all(p.kind == "content" and len(p.text) <= 2000 for p in paras)
     assert " ".join(p.text for p in paras).split() == line.split()
-
-
-def test_html_text_only(tmp_path: Path) -> None:
-    html = """<!doctype html><html><head><title>Port talks</title>
-    <meta property="article:published_time" content="2023-05-02T10:00:00Z">
-    <style>p { color: red }</style><script>var x = "<p>not text</p>";</script></head>
-    <body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>
-    <!-- a comment that is not text -->
-    <article><h1>Port talks resume</h1><p>Officials met on   Tuesday to discuss
-    the dispute.</p><div>Fish &amp; chips&nbsp;&mdash; “cheap”<br>and cheerful.</div></article>
-    <footer>© 2023 Example</footer></body></html>"""
-    write(tmp_path, "page.html", html)
-    docs, problems = read_corpus([tmp_path])
-    assert problems == []
-    assert (docs[0].title, docs[0].date) == ("Port talks", "2023-05-02")
-    assert texts(docs) == [
-        "Port talks resume",
-        P1,
-        "Fish & chips \u2014 “cheap” and cheerful.",
-    ]
-
-
-CSV = (
-    "id,title,body,source,date\n"
-    '1,First,"Officials met on Tuesday to discuss the dispute.",Daily,2023-05-02\n'
-    "2,Second,The next round of talks is planned for May.\n"  # short row: keeps its text
-    "3,Third,Extra fields shift everything,Daily,2023-05-02,oops,again\n"
-    "4,Fourth,,Daily,2023-05-02\n"
-    '5,Fifth,"An unbalanced quote swallows lines,Daily,2023-05-02\n'
-    '6,Sixth,"Multi-line text\n\nis fine when quoted.",Weekly,May 3 2023\n'
-    "7,Seventh,Trailing commas are harmless.,Daily,2023-05-02,,\n"
-)
-JSONL = "\n".join(
-    [
-        json.dumps({"id": "a1", "content": P1, "source": "Daily", "extra": [1, 2]}),
-        "{broken json",
-        json.dumps(["not", "an", "object"]),
-        json.dumps({"id": "a4", "title": "no text here"}),
-        json.dumps({"text": [P2, "Second paragraph."], "outlet": "Weekly"}),
-        "",
-    ]
-)
-
-
-@pytest.mark.parametrize(
-    ("name", "data", "docs_expected", "problems_expected"),
-    [
-        (
-            "table.csv",
-            CSV,
-            [
-                ("table.csv#1", "Daily", "2023-05-02", [P1]),
-                ("table.csv#2", "table", "", [P2]),
-                ("table.csv#6", "Weekly", "", ["Multi-line text", "is fine when quoted."]),
-                ("table.csv#7", "Daily", "2023-05-02", ["Trailing commas are harmless."]),
-            ],
-            ["line 4: 7 fields", "line 5: empty text", "line 6: 3 fields"],
-        ),
-        (
-            "rows.jsonl",
-            JSONL,
-            [
-                ("rows.jsonl#a1", "Daily", "", [P1]),
-                ("rows.jsonl#5", "Weekly", "", [P2, "Second paragraph."]),
-            ],
-            ["line 2: invalid JSON", "line 3: not a JSON object", "line 4: no text field"],
-        ),
-        (
-            "items.json",
-            json.dumps({"articles": [{"body": P1, "date": "2023-05-02"}, {"title": "x"}, 3]}),
-            [("items.json#1", "items", "2023-05-02", [P1])],
-            ["item 2: no text field", "item 3: not a JSON object"],
-        ),
-        ("broken.json", '{"articles": [', [], ["invalid JSON"]),
-    ],
-)
-def test_records(
-    tmp_path: Path,
-    name: str,
-    data: str,
-    docs_expected: list[tuple[str, str, str, list[str]]],
-    problems_expected: list[str],
-) -> None:
-    write(tmp_path, name, data)
-    docs, problems = read_corpus([tmp_path])
-    got = [(d.doc, d.source, d.date, [p.text for p in segment_document(d)]) for d in docs]
-    assert got == docs_expected
-    assert [p.reason.split(" (")[0].split(" where")[0] for p in problems] == problems_expected
-
-
-def test_bad_lines_are_capped(tmp_path: Path) -> None:
-    lines = ["{bad"] * 30 + [json.dumps({"text": P1})]
-    write(tmp_path, "many.jsonl", "\n".join(lines))
-    docs, problems = read_corpus([tmp_path])
-    assert texts(docs) == [P1]
-    assert len(problems) == 21
-    assert "10 more bad line(s)" in problems[-1].reason
 
 
 @pytest.mark.parametrize("name", ["my notes.txt", "Příliš žluťoučký kůň.txt", "北京 报告.md"])
@@ -276,13 +161,6 @@ def test_recursive_folders_keep_names_distinct(tmp_path: Path) -> None:
     assert texts(docs) == [P1, P2]
 
 
-def test_explicit_csv_without_text_column_is_a_problem(tmp_path: Path) -> None:
-    path = write(tmp_path, "people.csv", "name,role\nA,B\n")
-    docs, problems = read_corpus([path])
-    assert docs == []
-    assert reasons(problems) == "people.csv: no text column (columns: name, role)"
-
-
 def test_missing_path_raises(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="nope"):
         iter_documents([tmp_path / "nope"])
@@ -320,13 +198,3 @@ def test_seed_corpus() -> None:
         "CNN",
     ]
     assert docs[2].date == "2022-03-18" and not docs[2].text.startswith((" ", "date"))
-
-
-def test_markdown(tmp_path: Path) -> None:
-    write(tmp_path, "note.md", f"# Port talks\n\n{P1} See [the report](http://x) **now**.\n")
-    docs, problems = read_corpus([tmp_path])
-    assert problems == []
-    assert [(p.kind, p.text) for p in segment_document(docs[0])] == [
-        ("heading", "Port talks"),
-        ("content", f"{P1} See the report now."),
-    ]

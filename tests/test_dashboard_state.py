@@ -1,4 +1,4 @@
-"""dashboard.state (URL <-> ViewState, chart clicks) and dashboard.textfmt (escaping).
+"""dashboard.state: URL <-> ViewState, links and chart clicks.
 
 URL parsing is pure: tables of query strings in, state and notices out. The filters and
 aggregations behind the charts are tested on the real seed analysis in test_dashboard_charts.py.
@@ -6,12 +6,11 @@ aggregations behind the charts are tested on the real seed analysis in test_dash
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboard.components import stance_css
-from dashboard.review import clean_actor, correction_note, corrections_for
 from dashboard.state import (
     PARAMS,
     Selection,
@@ -24,9 +23,6 @@ from dashboard.state import (
     to_query,
     with_selection,
 )
-from dashboard.textfmt import escape_md, highlight, speaker_needles
-from dashboard.uploads import clean_source, default_source, refusal, split_by_size
-from models.cache import digest
 
 VOCAB = Vocab(
     sources=frozenset({"CNN", "RT"}),
@@ -193,175 +189,7 @@ def test_with_selection_keeps_filters() -> None:
     assert to_query(picked)["sel"] == "RT"
 
 
-# -- untrusted text ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "<script>alert(1)</script>",
-        '<img src=x onerror="alert(1)">',
-        "[x](javascript:alert(1))",
-        "![img](http://evil.example/x.png)",
-        ":red[x]",
-        "$x^2$ and **bold** and `code` and <b>html</b>",
-        "# heading\n- list",
-    ],
-)
-def test_escape_md_leaves_no_markup(text: str) -> None:
-    out = escape_md(text)
-    # Every ASCII punctuation character is backslash-escaped, so nothing is markup any more.
-    import string
-
-    i = 0
-    while i < len(out):
-        if out[i] == "\\":
-            assert out[i + 1] in string.punctuation
-            i += 2
-            continue
-        assert out[i] not in string.punctuation, (text, out, i)
-        i += 1
-
-
-@pytest.mark.parametrize(
-    ("text", "quote", "actor", "marked"),
-    [
-        (
-            'Xi said "we want peace" today.',
-            "we want peace",
-            "Xi Jinping",
-            [":orange-background[we want peace]", "**Xi**"],
-        ),
-        ("Wang Yi spoke; Wang agreed.", "", "Wang Yi", ["**Wang Yi**"]),
-        ("Nobody is named here.", "", "Joe Biden", []),
-        (
-            'He said "<script>x</script>".',
-            "<script>x</script>",
-            "",
-            [":orange-background[\\<script\\>x\\<\\/script\\>]"],
-        ),
-        (
-            "Quote one. Quote two.",
-            "Quote one … Quote two",
-            "",
-            [":orange-background[Quote one]", ":orange-background[Quote two]"],
-        ),
-    ],
-)
-def test_highlight(text: str, quote: str, actor: str, marked: list[str]) -> None:
-    out = highlight(text, quote=quote, actor=actor)
-    for m in marked:
-        assert m in out
-    if not marked:
-        assert out == escape_md(text)
-
-
-def test_speaker_needles() -> None:
-    assert speaker_needles("Xi Jinping") == ["Xi Jinping", "Jinping", "Xi"]
-    assert speaker_needles("") == []
-
-
-def test_stance_css_only_takes_valid_colours_and_names() -> None:
-    css = stance_css({"ok": "#123456", "bad}": "#000000", "evil": "red;}</style><script>"})
-    assert "st-key-stance-ok-" in css and "#123456" in css
-    assert "bad}" not in css and "<script>" not in css
-
-
-# -- corrections and uploads ---------------------------------------------------------------------
-
-ROW = {"doc": "a.txt", "text": "Some text.", "paragraph": 4, "stance": "none", "actor": "Xi"}
-
-
-@pytest.mark.parametrize(
-    ("stance", "actor", "expected"),
-    [
-        ("us_critical", "Xi", [("stance", "us_critical", "none")]),
-        ("none", "Wang Yi", [("actor", "Wang Yi", "Xi")]),
-        ("none", "", [("actor", "", "Xi")]),  # back to the outlet's narration
-        (
-            "us_critical",
-            " Wang\tYi ",
-            [("stance", "us_critical", "none"), ("actor", "Wang Yi", "Xi")],
-        ),
-        ("none", "Xi", [("stance", "none", "none")]),  # no change: a confirmation
-    ],
-)
-def test_corrections_for(stance: str, actor: str, expected: list) -> None:
-    got = corrections_for(ROW, stance, actor)
-    assert [(c.field, c.value, c.previous) for c in got] == expected
-    assert all(c.doc == "a.txt" and c.text_hash == digest("Some text.") for c in got)
-    assert all(c.author == "person" and c.paragraph == 4 for c in got)
-
-
-def test_corrections_for_keeps_the_models_value_as_previous() -> None:
-    corrected = {**ROW, "stance": "us_critical", "model_stance": "none"}
-    (c,) = corrections_for(corrected, "russia_aligned", "Xi")
-    assert (c.value, c.previous) == ("russia_aligned", "none")
-
-
-@pytest.mark.parametrize(
-    ("row", "note"),
-    [
-        ({"corrected_stance": "", "corrected_actor": "", "corrected_by": ""}, ""),
-        (
-            {"corrected_stance": "us_critical", "model_stance": "none"},
-            "corrected: us_critical (model: none)",
-        ),
-        ({"corrected_stance": "none", "model_stance": "none"}, "confirmed: none (model: none)"),
-        (
-            {"corrected_actor": "Wang Yi", "model_actor": "Xi", "corrected_by": "person"},
-            "actor corrected: Wang Yi (model: Xi)",
-        ),
-        (
-            {"corrected_actor": "", "model_actor": "Xi", "actor": "", "corrected_by": "person"},
-            "actor corrected: narration (model: Xi)",
-        ),
-    ],
-)
-def test_correction_note(row: dict, note: str) -> None:
-    assert correction_note(row) == note
-
-
-@pytest.mark.parametrize(
-    ("raw", "clean"),
-    [("  Wang\tYi ", "Wang Yi"), ("a\x00b", "a b"), ("x" * 500, "x" * 200), (None, "")],
-)
-def test_clean_names(raw, clean: str) -> None:
-    assert clean_actor(raw) == clean_source(raw) == clean
-
-
-class FakeUpload:  # the two attributes of streamlit's UploadedFile the page checks first
-    def __init__(self, name: str, size: int) -> None:
-        self.name, self.size = name, size
-
-
-def test_over_limit_files_are_refused_and_the_rest_kept() -> None:
-    sizes = {"a.txt": 10, "big.csv": 21_000_000, "b.md": 20_000_000}
-    files = [FakeUpload(name, size) for name, size in sizes.items()]
-    kept, refused = split_by_size(files)
-    assert [f.name for f in kept] == ["a.txt", "b.md"] and [f.name for f in refused] == ["big.csv"]
-    assert refusal(refused[0]) == "big.csv: 21.0 MB is over the 20.0 MB limit per file; not used."
-
-
-@pytest.mark.parametrize(
-    ("name", "source"),
-    [
-        ("cnn_biden-xi.txt", "cnn biden-xi"),
-        ("Bericht über Xi.md", "Bericht über Xi"),
-        ("../../x/evil name.html", "evil name"),
-        ("<img src=x onerror=alert(1)>.txt", "<img src=x onerror=alert(1)>"),
-        (".txt", ".txt"),
-    ],
-)
-def test_default_source(name: str, source: str) -> None:
-    assert default_source(name) == source
-
-
 def test_every_url_parameter_is_documented_in_the_readme() -> None:
-    from pathlib import Path
-
-    from dashboard.state import PARAMS
-
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [p.name for p in PARAMS if f"| `{p.name}` |" not in readme]
     assert not missing, f"add these URL parameters to the README table: {missing}"

@@ -1,0 +1,68 @@
+"""The ``stancemap`` argument parser: every subcommand and option, in one place."""
+
+from __future__ import annotations
+
+import argparse
+
+DEFAULT_PATHS = ["seeds"]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=None, help="minilm (default), minilm-fp32, nli:<id|dir>")
+    p.add_argument("--scheme", default=None, help="stance scheme TOML (default: built-in)")
+    p.add_argument("--registry", default=None, help="actor registry CSV merged over the corpus one")
+    p.add_argument("--cache-dir", default=None, help="cache folder (default ~/.cache/stancemap)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="stancemap", description="Who is pushing which position, in which outlet."
+    )
+    sub = ap.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("analyze", help="tag every paragraph of a corpus with stance and speaker")
+    a.add_argument(
+        "paths", nargs="*", default=DEFAULT_PATHS, help="files or folders (default: seeds)"
+    )
+    a.add_argument("--out", default=None, help="output table: .parquet, .csv or .jsonl")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--shards", type=int, default=0, help="split into N resumable shards (--out)")
+    a.add_argument(
+        "--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+        help="run the shards as Ray tasks (local Ray, or a cluster address such as auto)",
+    )  # fmt: skip
+    _common(a)
+    e = sub.add_parser("evaluate", help="score a table against hand-labelled gold paragraphs")
+    e.add_argument(
+        "export", nargs="?", default=None, help="a table from `analyze` (default: run it)"
+    )
+    e.add_argument("--gold", default=None, help="gold JSON (format of dev_gold.json)")
+    e.add_argument(
+        "--corrections", default=None, metavar="FILE",
+        help="people's corrections (corrections.jsonl) as gold, instead of or besides --gold",
+    )  # fmt: skip
+    e.add_argument("--paths", nargs="*", default=DEFAULT_PATHS, help="corpus when no export given")
+    e.add_argument("--json", action="store_true", help="print the report as JSON")
+    _common(e)
+    c = sub.add_parser("actors", help="list speakers with counts, role and affiliation")
+    c.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
+    c.add_argument("--save-registry", default=None, help="write the corpus registry CSV here")
+    _common(c)
+    k = sub.add_parser("calibrate", help="choose thresholds by cross-validation on gold")
+    k.add_argument("--gold", required=True, help="gold JSON (format of dev_gold.json)")
+    k.add_argument("--folds", type=int, default=5)
+    k.add_argument(
+        "--repeats", type=int, default=5,
+        help="cross-validate over N different fold draws and report mean and spread (default 5)",
+    )  # fmt: skip
+    _common(k)
+    b = sub.add_parser("bench", help="paragraphs per second and peak memory of each backend")
+    b.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
+    b.add_argument("--models", default="minilm,minilm-fp32,nli-random", help="comma-separated")
+    b.add_argument("--repeat", type=int, default=3, help="passes over the seeds per backend")
+    b.add_argument("--scale", type=int, default=0, help="also classify N generated paragraphs")
+    b.add_argument("--analyze", type=int, default=0, help="time `analyze` on N generated ones")
+    b.add_argument(
+        "--dashboard", nargs="*", type=int, default=None, metavar="N",
+        help="dashboard rerun times at N paragraphs (default 1000 20000 100000)",
+    )  # fmt: skip
+    return ap

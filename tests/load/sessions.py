@@ -1,0 +1,221 @@
+"""The sessions of tests/load/test_load.py: what each simulated user does, and page helpers.
+
+Session 0 uploads and corrects a private corpus; the others filter the seeds. Every action
+checks that session's own view and collects errors in ``Stats``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, quote, urlsplit
+
+from tests.browser.conftest import VIEWPORT, rss_kb
+from tests.browser.ui import IDLE, MARKS
+
+PRIVATE = "Private-Gazette-7f3a"  # the source name of session 0's upload: nobody else sees it
+ARTICLE = (
+    "The senator said on Monday that the talks with Beijing had failed, according to a "
+    "statement from her office.\n\nAnalysts in Washington disagreed with that assessment, "
+    "a researcher at a policy institute said on Tuesday.\n"
+)
+# Streamlit's client probes <page>/_stcore/health before the root when a sub-page is opened
+BENIGN = re.compile(r"/(reader|upload)/_stcore/(health|host-config)")
+
+
+@dataclass
+class Stats:
+    actions: int = 0
+    clicks: int = 0
+    errors: list[str] = field(default_factory=list)
+    benign: int = 0
+    seconds: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)  # kB, sampled each second
+    rss_warm: int = 0
+
+
+async def settle(page) -> None:
+    await page.wait_for_timeout(150)
+    await page.wait_for_selector(IDLE, timeout=120_000)
+    await page.wait_for_timeout(150)
+    await page.wait_for_selector(IDLE, timeout=120_000)
+    if await page.locator('[data-testid="stException"]').count():
+        raise AssertionError(await page.locator('[data-testid="stException"]').first.inner_text())
+
+
+async def main_text(page) -> str:
+    return await page.locator('[data-testid="stMain"]').inner_text()
+
+
+async def source_groups(page) -> set[str]:
+    await page.wait_for_selector(MARKS, timeout=60_000)
+    labels = await page.locator('[role="graphics-symbol"][aria-label*="; source: "]').all()
+    found = set()
+    for mark in labels:
+        label = await mark.get_attribute("aria-label") or ""
+        found.add(label.split("; source: ")[1].split(";")[0])
+    return found
+
+
+def watch(page, stats: Stats, base: str) -> None:
+    def on_console(msg) -> None:
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "")
+        if BENIGN.search(where):
+            stats.benign += 1
+        else:
+            stats.errors.append(f"console: {msg.text[:200]} at {where[:120]}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: stats.errors.append(f"pageerror: {exc}"[:200]))
+    page.on("dialog", lambda d: stats.errors.append(f"dialog: {d.message}"))
+    page.on("framenavigated", lambda f: f.url.startswith(base) or stats.errors.append(f.url))
+
+
+def own_filter(url: str) -> list[str]:
+    return parse_qs(urlsplit(url).query).get("source", [])
+
+
+async def timed(stats: Stats, coro) -> None:
+    start = time.perf_counter()
+    await coro
+    stats.seconds.append(time.perf_counter() - start)
+    stats.actions += 1
+
+
+async def seeds_session(browser, base: str, k: int, source: str, n: int, deadline: float, stats):
+    """Session k: its own source filter, clicks through the chart, the reader and back."""
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    page = await ctx.new_page()
+    watch(page, stats, base)
+    mine = f"{base}/?source={quote(source)}"
+
+    async def check(expect_rows: int | None = None) -> None:
+        text = await main_text(page)
+        assert PRIVATE not in text and "corrected:" not in text, f"session {k} saw another's"
+        if expect_rows is not None:
+            assert f"{expect_rows} paragraphs from" in text, (k, text[:200])
+        assert await source_groups(page) == {source}, f"session {k} lost its filter"
+
+    async def open_mine() -> None:
+        await page.goto(mine)
+        await settle(page)
+        await check(n)
+
+    await timed(stats, open_mine())
+    toggle = k % 2 == 0
+    while time.perf_counter() < deadline:
+
+        async def click_bar() -> None:
+            marks = page.locator('[role="graphics-symbol"][aria-label*="; source: "]')
+            await marks.nth(stats.clicks % max(await marks.count(), 1)).click()
+            await page.wait_for_url(re.compile(r"sel_by=source"), timeout=60_000)
+            await settle(page)
+            assert set(own_filter(page.url)) == {source}
+            await check()
+
+        await timed(stats, click_bar())
+        stats.clicks += 1
+        if time.perf_counter() > deadline:
+            break
+        if toggle:
+
+            async def narration() -> None:
+                await page.get_by_text("Include narration").click()
+                await settle(page)
+                await check()
+
+            await timed(stats, narration())
+            stats.clicks += 1
+        else:
+
+            async def reader() -> None:
+                link = page.get_by_text("Open in article").first
+                if await link.count():
+                    await link.click()
+                    await page.wait_for_url(re.compile(r"/reader\?"), timeout=60_000)
+                    await settle(page)
+                    text = await main_text(page)
+                    assert PRIVATE not in text and "corrected:" not in text
+                    assert set(own_filter(page.url)) == {source}
+                await page.goto(mine)
+                await settle(page)
+                await check(n)
+
+            await timed(stats, reader())
+            stats.clicks += 1
+    await ctx.close()
+
+
+async def private_session(browser, base: str, deadline: float, stats: Stats) -> None:
+    """Session 0: uploads a corpus, corrects a paragraph, switches corpora back and forth."""
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    page = await ctx.new_page()
+    watch(page, stats, base)
+
+    async def upload() -> None:
+        await page.goto(base + "/upload")
+        await settle(page)
+        files = [{"name": "private.txt", "mimeType": "text/plain", "buffer": ARTICLE.encode()}]
+        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+        await page.get_by_role("button", name=re.compile(r"^Analyse")).wait_for(timeout=60_000)
+        await settle(page)
+        box = page.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').nth(1)
+        await box.fill(PRIVATE)
+        await box.press("Enter")
+        await settle(page)
+        await page.get_by_role("button", name=re.compile(r"^Analyse")).click()
+        await page.wait_for_url(re.compile(r"corpus="), timeout=300_000)
+        await settle(page)
+        assert PRIVATE in await main_text(page)
+
+    await timed(stats, upload())
+    stats.clicks += 3
+    corpus_url = page.url
+
+    async def correct() -> None:
+        marks = page.locator('[role="graphics-symbol"][aria-label*="; source: "]')
+        await marks.first.click()
+        await page.wait_for_url(re.compile(r"sel_by=source"), timeout=60_000)
+        await settle(page)
+        card = page.locator('[class*="st-key-stance-"][class*="-card-"]').first
+        await card.get_by_role("button", name=re.compile("Correct")).click()
+        await settle(page)
+        body = page.locator('[data-testid="stPopoverBody"]')
+        await body.get_by_role("combobox").first.click()
+        await page.get_by_role("option", name="russia_aligned", exact=True).click()
+        await body.get_by_role("button", name="Save").click()
+        await settle(page)
+        await page.goto(corpus_url.split("&")[0] + "&sel_by=source&sel=" + quote(PRIVATE)
+                        + "&sel_stance=russia_aligned")  # fmt: skip
+        await settle(page)
+        assert "corrected: russia_aligned" in await main_text(page)
+
+    await timed(stats, correct())
+    stats.clicks += 4
+    while time.perf_counter() < deadline:
+
+        async def switch() -> None:
+            corpus = page.get_by_role("combobox", name=re.compile("Corpus"))
+            await corpus.click()
+            await page.get_by_role("option", name="Built-in seed articles").click()
+            await settle(page)
+            text = await main_text(page)
+            assert "corpus built-in seeds" in text and PRIVATE not in text
+            await page.goto(corpus_url)
+            await settle(page)
+            text = await main_text(page)
+            assert PRIVATE in text and "2 paragraphs from 1 article" in text
+
+        await timed(stats, switch())
+        stats.clicks += 2
+    await ctx.close()
+
+
+async def sample_rss(pid: int, until: float, peak: list[int]) -> None:
+    while time.perf_counter() < until:
+        peak.append(rss_kb(pid))
+        await asyncio.sleep(1.0)

@@ -1,0 +1,73 @@
+"""`stancemap calibrate`: cross-validation that never lets a fold see its own test paragraphs."""
+
+from __future__ import annotations
+
+import pytest
+
+import models.calibrate as cal
+from models.classify import EmbeddingClassifier
+
+# New sentences (not from the seeds), one gold label each, written for these tests.
+PARAGRAPHS = [
+    ("Beijing called on both sides to cease fire and return to talks.", "china_neutral"),
+    ("China will keep good relations with every nation and joins no bloc.", "china_neutral"),
+    ("A Chinese envoy offered to mediate between Kyiv and Moscow.", "china_neutral"),
+    ("Washington's sanctions are reckless and it must change course, the spokesman said.",
+     "us_critical"),
+    ("The United States keeps bullying smaller countries with tariffs.", "us_critical"),
+    ("America is to blame for pouring weapons into the conflict.", "us_critical"),
+    ("NATO's march eastward left Russia no choice, the commentator argued.", "russia_aligned"),
+    ("Moscow's security concerns are legitimate and must be respected.", "russia_aligned"),
+    ("The two leaders spoke for nearly two hours on Friday.", "none"),
+    ("The call was the first between them since November.", "none"),
+    ("Markets in Asia closed slightly lower on the day.", "none"),
+    ("Officials released a short readout after the meeting.", "none"),
+]  # fmt: skip
+
+
+def _gold() -> list[dict]:
+    return [
+        {"doc": "t.txt", "index": i, "text": t, "kind": "content", "stance": s, "accept": [s]}
+        for i, (t, s) in enumerate(PARAGRAPHS)
+    ]
+
+
+@pytest.fixture(scope="module")
+def classifier(scheme, encoder):
+    return EmbeddingClassifier(scheme, encoder.encode)
+
+
+def test_each_fold_is_fitted_without_its_test_paragraphs(classifier, monkeypatch):
+    fitted: list[set[int]] = []
+    real_fit = cal.fit
+
+    def spy(scored, idx, scheme):
+        fitted.append(set(idx))
+        return real_fit(scored, idx, scheme)
+
+    monkeypatch.setattr(cal, "fit", spy)
+    folds = 4
+    result = cal.calibrate(classifier, _gold(), folds=folds, repeats=2)
+    everything = set(range(len(PARAGRAPHS)))
+    per_draw = [fitted[d * folds : (d + 1) * folds] for d in range(2)]
+    for draw in per_draw:  # the held-out parts of one draw cover every paragraph exactly once
+        held = [everything - train for train in draw]
+        assert sorted(i for part in held for i in part) == sorted(everything)
+        assert all(part and len(part) < len(everything) for part in held)
+    assert fitted[-1] == everything  # the final, pasteable setting is fitted on all gold
+    assert len(result.draws) == 2
+
+
+@pytest.mark.parametrize("repeats", [1, 3])
+def test_report_gives_mean_and_spread_over_fold_draws(classifier, repeats):
+    result = cal.calibrate(classifier, _gold(), folds=3, repeats=repeats)
+    acc, acc_sd, f1, f1_sd = result.spread
+    assert len(result.draws) == repeats
+    assert 0.0 <= acc <= 1.0 and 0.0 <= f1 <= 1.0
+    assert acc_sd >= 0.0 and f1_sd >= 0.0
+    assert repeats > 1 or acc_sd == f1_sd == 0.0
+    text = cal.format_calibration(result)
+    assert f"{repeats} fold draws" in text
+    assert "[thresholds]" in text
+    assert result.setting.temperature in cal.TEMPERATURES
+    assert set(result.setting.thresholds.values()) <= set(cal.THRESHOLDS)
