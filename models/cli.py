@@ -212,7 +212,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(
         run_bench(
             args.paths, models, repeat=args.repeat, scale=args.scale, analyze=args.analyze,
-            dashboard=dash,
+            dashboard=dash, rounds=args.rounds,
         )
     )  # fmt: skip
     return 0

@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
     b.add_argument("--models", default="minilm,minilm-fp32,nli-random", help="comma-separated")
     b.add_argument("--repeat", type=int, default=3, help="passes over the seeds per backend")
+    b.add_argument(
+        "--rounds", type=int, default=2,
+        help="run every backend this many times, in alternating order (ratios per round)",
+    )  # fmt: skip
     b.add_argument("--scale", type=int, default=0, help="also classify N generated paragraphs")
     b.add_argument("--analyze", type=int, default=0, help="time `analyze` on N generated ones")
     b.add_argument(

@@ -124,7 +124,8 @@ class Encoder:
         ids = self._tok(list(texts), truncation=True, max_length=MAX_TOKENS)["input_ids"]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         size = batch_size or self.batch_size
-        batches = [order[s : s + size] for s in range(0, len(order), size)]
+        # longest batches first, so that the two workers finish together (no long one last)
+        batches = [order[s : s + size] for s in range(0, len(order), size)][::-1]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
 
         def run(rows: list[int]) -> None:

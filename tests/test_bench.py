@@ -1,0 +1,65 @@
+"""The benchmark's bookkeeping (pure functions); timings come from `stancemap bench`."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.bench import format_bench, generated_paragraphs, merge_rounds, round_ratios
+
+
+def _row(model: str, runs: list[float], load: float = 3.0, peak: float = 500.0) -> dict:
+    return {"model": model, "paragraphs": 120, "load_s": load, "peak_rss_mb": peak,
+            "para_per_s": max(runs), "para_per_s_median": sorted(runs)[len(runs) // 2],
+            "runs": runs}  # fmt: skip
+
+
+def test_rounds_merge_into_best_median_and_worst_costs():
+    merged = merge_rounds(
+        [_row("minilm", [200, 210], 3.0, 600), _row("minilm", [230, 190], 4.0, 550)]
+    )
+    assert merged["para_per_s"] == 230
+    assert merged["runs"] == [190, 200, 210, 230]
+    assert merged["para_per_s_median"] == 210
+    assert (merged["load_s"], merged["peak_rss_mb"]) == (4.0, 600)
+
+
+def test_a_failed_round_does_not_hide_the_others():
+    failed = {"model": "minilm", "error": ["boom"]}
+    assert merge_rounds([failed, _row("minilm", [100])])["para_per_s"] == 100
+    assert merge_rounds([failed]) == failed
+
+
+@pytest.mark.parametrize(
+    ("rounds", "expected"),
+    [
+        ([{"minilm": _row("minilm", [230]), "nli-random": _row("nli-random", [23])}], [10.0]),
+        (
+            [
+                {"minilm": _row("minilm", [230]), "nli-random": _row("nli-random", [23])},
+                {"minilm": _row("minilm", [200]), "nli-random": _row("nli-random", [25])},
+            ],
+            [10.0, 8.0],
+        ),
+        ([{"minilm": _row("minilm", [230])}], []),  # no reference in the round
+    ],
+)
+def test_ratios_are_taken_within_each_round(rounds, expected):
+    assert round_ratios(rounds, "minilm") == expected
+
+
+def test_report_shows_the_ratio_and_each_rounds_ratio():
+    rounds = [
+        {"minilm": _row("minilm", [230]), "nli-random": _row("nli-random", [23])},
+        {"minilm": _row("minilm", [220]), "nli-random": _row("nli-random", [20])},
+    ]
+    rows = [merge_rounds([r[m] for r in rounds]) for m in ("minilm", "nli-random")]
+    text = format_bench(rows, rounds)
+    assert "10.0x" in text  # best over best
+    assert "vs NLI per round: 10.0x, 11.0x" in text
+    assert "2 rounds" in text
+
+
+def test_generated_corpus_is_unique_and_reproducible(seeds_dir):
+    a = generated_paragraphs([str(seeds_dir)], 200)
+    assert len(a) == len(set(a)) == 200
+    assert a == generated_paragraphs([str(seeds_dir)], 200)
