@@ -49,8 +49,7 @@ def configure_threads(n: int | None = None) -> int:
     import torch
 
     n = n or cores()
-    if torch.get_num_threads() != n:
-        torch.set_num_threads(n)
+    torch.set_num_threads(n)  # always: it also sets what threads started later get
     return n
 
 
@@ -121,19 +120,20 @@ class Encoder:
         """L2-normalised mean-pooled embeddings, shape (len(texts), dim), float32, input order."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        ids = self._tok(list(texts), truncation=True, max_length=MAX_TOKENS)["input_ids"]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        size = batch_size or self.batch_size
-        # longest batches first, so that the two workers finish together (no long one last)
-        batches = [order[s : s + size] for s in range(0, len(order), size)][::-1]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with self._lock:  # the tokenizer is not safe to share between threads either
+            ids = self._tok(list(texts), truncation=True, max_length=MAX_TOKENS)["input_ids"]
+            order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+            size = batch_size or self.batch_size
+            # longest batches first, so that the workers finish together (no long one last)
+            batches = [order[s : s + size] for s in range(0, len(order), size)][::-1]
 
-        def run(rows: list[int]) -> None:
-            out[rows] = self._embed([ids[i] for i in rows])
+            def run(rows: list[int]) -> None:
+                out[rows] = self._embed([ids[i] for i in rows])
 
-        with self._lock:
             if self.workers > 1 and len(batches) > 1:
                 list(self._threads().map(run, batches))
+                configure_threads()  # the workers keep one thread; threads started later, all
             else:
                 configure_threads()
                 for rows in batches:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,6 +207,9 @@ def _trim(row: list[str], width: int) -> list[str]:
     return row[:end]
 
 
+_CLOSING_BLANKS = re.compile(r'"[ \t]+(?=,|\r?\n|$)')
+
+
 def _runaway(span: list[str], width: int) -> bool:
     """True for a record over several lines that is an unclosed quote eating rows.
 
@@ -213,8 +217,8 @@ def _runaway(span: list[str], width: int) -> bool:
     ends inside it, or a later row's opening quote closes it with text after). It counts as
     eating rows when one of the swallowed lines, read alone, has as many fields as the header.
     """
-    try:
-        next(csv.reader(span, strict=True), None)
+    try:  # blanks after a closing quote are sloppy, not unbalanced: the lenient reader drops them
+        next(csv.reader([_CLOSING_BLANKS.sub('"', line) for line in span], strict=True), None)
     except csv.Error:
         return any(len(_alone(line, width)) == width for line in span[1:])
     return False

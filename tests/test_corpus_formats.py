@@ -160,6 +160,11 @@ HEAD = "id,text,source\n"
             [("1", 'Multi\nline quoted" word"', "A"), ("2", "Next.", "B")],
             [],
         ),
+        (  # a blank after a closing quote is sloppy, not unbalanced: the field stays whole
+            '1,"Tariffs rose\nsanctions, and more" ,A\n2,Next.,B\n',
+            [("1", "Tariffs rose\nsanctions, and more ", "A"), ("2", "Next.", "B")],
+            [],
+        ),
         (  # a quote inside an unquoted field is literal and harmless
             '1,A 5" screen,A\n2,Next.,B\n',
             [("1", 'A 5" screen', "A"), ("2", "Next.", "B")],
