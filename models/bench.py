@@ -53,7 +53,7 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
         clf = NLIClassifier(scheme, str(folder))
     else:
         spec = parse_model_spec(model)
-        enc = Encoder.load(spec.target or None, quantize=spec.quantize, batch_size=spec.batch)
+        enc = Encoder.load(spec.target or None, quantize=spec.quantize)
         clf = EmbeddingClassifier(scheme, enc.encode, spec.name)
     load_s = time.perf_counter() - t0
     clf.classify(texts[:16])  # warm-up

@@ -48,7 +48,6 @@ class ModelSpec:
     backend: str  # "embedding" | "nli"
     target: str  # "" for the bundled MiniLM, else a hub id or a folder
     quantize: bool = True  # per-token int8 (models.int8): batch-independent, so batches are safe
-    batch: int = 8
 
     @property
     def cache_name(self) -> str:

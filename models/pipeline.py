@@ -85,9 +85,7 @@ class Engine:
                 loaded.embedder = CachedEmbedder(
                     self.cache,
                     spec.cache_name,
-                    lambda: Encoder.load(
-                        spec.target or None, quantize=spec.quantize, batch_size=spec.batch
-                    ),
+                    lambda: Encoder.load(spec.target or None, quantize=spec.quantize),
                 )
                 loaded.classifier = EmbeddingClassifier(
                     self.settings.scheme, loaded.embedder, spec.name
