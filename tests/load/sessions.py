@@ -49,6 +49,30 @@ async def main_text(page) -> str:
     return await page.locator('[data-testid="stMain"]').inner_text()
 
 
+async def shows(page, needle: str, timeout: float = 120_000) -> str:
+    """Wait until the main area contains ``needle`` (under load, a page switch can leave the
+    previous page idle for a moment after the URL changed); returns the text."""
+    from playwright.async_api import expect
+
+    main = page.locator('[data-testid="stMain"]')
+    await expect(main).to_contain_text(needle, timeout=timeout)
+    return await main.inner_text()
+
+
+async def gone(page, needle: str, timeout: float = 30_000) -> None:
+    from playwright.async_api import expect
+
+    await expect(page.locator('[data-testid="stMain"]')).not_to_contain_text(
+        needle, timeout=timeout
+    )
+
+
+def clean(text: str, who: str) -> None:
+    """Nothing of session 0's private corpus or correction in another session's view."""
+    assert PRIVATE not in text, f"{who} saw the private corpus: {text[:200]!r}"
+    assert "corrected:" not in text, f"{who} saw a correction: {text[:200]!r}"
+
+
 async def source_groups(page) -> set[str]:
     await page.wait_for_selector(MARKS, timeout=60_000)
     labels = await page.locator('[role="graphics-symbol"][aria-label*="; source: "]').all()
@@ -94,10 +118,9 @@ async def seeds_session(browser, base: str, k: int, source: str, n: int, deadlin
     mine = f"{base}/?source={quote(source)}"
 
     async def check(expect_rows: int | None = None) -> None:
-        text = await main_text(page)
-        assert PRIVATE not in text and "corrected:" not in text, f"session {k} saw another's"
         if expect_rows is not None:
-            assert f"{expect_rows} paragraphs from" in text, (k, text[:200])
+            clean(await shows(page, f"{expect_rows} paragraphs from"), f"session {k}")
+        clean(await main_text(page), f"session {k}")
         assert await source_groups(page) == {source}, f"session {k} lost its filter"
 
     async def open_mine() -> None:
@@ -114,7 +137,7 @@ async def seeds_session(browser, base: str, k: int, source: str, n: int, deadlin
             await marks.nth(stats.clicks % max(await marks.count(), 1)).click()
             await page.wait_for_url(re.compile(r"sel_by=source"), timeout=60_000)
             await settle(page)
-            assert set(own_filter(page.url)) == {source}
+            assert set(own_filter(page.url)) == {source}, f"session {k}: {page.url}"
             await check()
 
         await timed(stats, click_bar())
@@ -138,9 +161,8 @@ async def seeds_session(browser, base: str, k: int, source: str, n: int, deadlin
                     await link.click()
                     await page.wait_for_url(re.compile(r"/reader\?"), timeout=60_000)
                     await settle(page)
-                    text = await main_text(page)
-                    assert PRIVATE not in text and "corrected:" not in text
-                    assert set(own_filter(page.url)) == {source}
+                    clean(await main_text(page), f"session {k} (reader)")
+                    assert set(own_filter(page.url)) == {source}, f"session {k}: {page.url}"
                 await page.goto(mine)
                 await settle(page)
                 await check(n)
@@ -170,7 +192,7 @@ async def private_session(browser, base: str, deadline: float, stats: Stats) -> 
         await page.get_by_role("button", name=re.compile(r"^Analyse")).click()
         await page.wait_for_url(re.compile(r"corpus="), timeout=300_000)
         await settle(page)
-        assert PRIVATE in await main_text(page)
+        await shows(page, PRIVATE)
 
     await timed(stats, upload())
     stats.clicks += 3
@@ -192,7 +214,7 @@ async def private_session(browser, base: str, deadline: float, stats: Stats) -> 
         await page.goto(corpus_url.split("&")[0] + "&sel_by=source&sel=" + quote(PRIVATE)
                         + "&sel_stance=russia_aligned")  # fmt: skip
         await settle(page)
-        assert "corrected: russia_aligned" in await main_text(page)
+        await shows(page, "corrected: russia_aligned")
 
     await timed(stats, correct())
     stats.clicks += 4
@@ -203,12 +225,12 @@ async def private_session(browser, base: str, deadline: float, stats: Stats) -> 
             await corpus.click()
             await page.get_by_role("option", name="Built-in seed articles").click()
             await settle(page)
-            text = await main_text(page)
-            assert "corpus built-in seeds" in text and PRIVATE not in text
+            await shows(page, "corpus built-in seeds")
+            await gone(page, PRIVATE)  # the private page's elements go when the run ends
             await page.goto(corpus_url)
             await settle(page)
-            text = await main_text(page)
-            assert PRIVATE in text and "2 paragraphs from 1 article" in text
+            await shows(page, PRIVATE)
+            await shows(page, "2 paragraphs from 1 article")
 
         await timed(stats, switch())
         stats.clicks += 2

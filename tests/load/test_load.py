@@ -19,6 +19,8 @@ import json
 import os
 import statistics
 import time
+import traceback
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -42,6 +44,13 @@ SESSIONS = 8
 SECONDS = 60.0 if os.environ.get("STANCEMAP_LOAD") == "1" else 10.0
 
 
+def failed_at(exc: BaseException) -> str:
+    """The test-code line a session failed on (an assertion without a message says little)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/tests/" in f.filename]
+    last = frames[-1] if frames else None
+    return f"{Path(last.filename).name}:{last.lineno} {last.line}" if last else "?"
+
+
 async def drive(base: str, sources: list[str], counts: dict[str, int], pid: int) -> Stats:
     from playwright.async_api import async_playwright
 
@@ -63,7 +72,7 @@ async def drive(base: str, sources: list[str], counts: dict[str, int], pid: int)
         rss.cancel()
         await browser.close()
     failed = [r for r in results if isinstance(r, BaseException)]
-    stats.errors += [f"session failed: {r!r}"[:400] for r in failed]
+    stats.errors += [f"session failed: {r!r} at {failed_at(r)}"[:600] for r in failed]
     return stats
 
 
