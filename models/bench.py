@@ -51,8 +51,9 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
 
         folder = build_random_nli(Path(tempfile.mkdtemp()) / "nli")
         clf = NLIClassifier(scheme, str(folder))
+    elif (spec := parse_model_spec(model)).backend == "nli":  # a real NLI model, e.g. from the hub
+        clf = NLIClassifier(scheme, spec.target)
     else:
-        spec = parse_model_spec(model)
         enc = Encoder.load(spec.target or None, quantize=spec.quantize)
         clf = EmbeddingClassifier(scheme, enc.encode, spec.name)
     load_s = time.perf_counter() - t0
@@ -79,6 +80,16 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
     return result
 
 
+def failure(stderr: str) -> str:
+    """What a failed child process said: its ``Error:`` message whole (it may run over several
+    lines), else its last line."""
+    lines = stderr.strip().splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("Error:")), None)
+    if start is None:
+        return lines[-1] if lines else "no message"
+    return " ".join(ln.strip() for ln in lines[start:])[len("Error:") :].strip()
+
+
 def write_generated_corpus(paths: list[str], n: int, folder: Path, per_doc: int = 10) -> Path:
     """A JSONL corpus of ``n`` unique generated paragraphs, ``per_doc`` to a record."""
     paras = generated_paragraphs(paths, n)
@@ -101,7 +112,7 @@ def bench_analyze(paths: list[str], n: int) -> dict[str, object]:
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - t
         if proc.returncode != 0:
-            return {"error": proc.stderr.strip().splitlines()[-1:]}
+            return {"error": failure(proc.stderr)}
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"paragraphs": n, "seconds": round(elapsed, 1), "para_per_s": round(n / elapsed, 1),
             "peak_rss_mb": round(peak, 1)}  # fmt: skip
@@ -119,7 +130,7 @@ def bench_dashboard(sizes: list[int]) -> str:
     cmd = [sys.executable, "-m", "dashboard.scale_bench", *map(str, sizes)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        return f"dashboard: failed: {proc.stderr.strip().splitlines()[-1:]}"
+        return f"dashboard: failed: {failure(proc.stderr)}"
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     head = f"{'dashboard rows':<15}" + "".join(f"{k[:-3]:>9}" for k in rows[0] if k != "paragraphs")
     lines = [head + "   (ms, server side)"]
@@ -149,7 +160,7 @@ def run_bench(
             cmd = [sys.executable, "-m", "models.bench", model, str(repeat), str(n), *paths]
             proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if proc.returncode != 0:
-                done[model] = {"model": model, "error": proc.stderr.strip().splitlines()[-1:]}
+                done[model] = {"model": model, "error": failure(proc.stderr)}
             else:
                 done[model] = json.loads(proc.stdout.strip().splitlines()[-1])
         per_round.append(done)
@@ -210,12 +221,17 @@ def format_bench(rows: list[dict], per_round: list[dict[str, dict]] | None = Non
         if len(ratios) > 1:
             lines.append(f"{'':<14}vs NLI per round: {', '.join(f'{x}x' for x in ratios)}")
     if rows:
-        n = rows[0].get("paragraphs", "?")
+        n = next((r["paragraphs"] for r in rows if "paragraphs" in r), "?")
         lines.append(f"({n} content paragraphs of the seeds; best of the passes, after a warm-up;"
                      f" {len(per_round or [1])} rounds)")  # fmt: skip
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
+    from models.encoder import ModelLoadError
+
     model, repeat, scale, *paths = sys.argv[1:]
-    print(json.dumps(_one(model, paths or ["seeds"], int(repeat), int(scale))))
+    try:
+        print(json.dumps(_one(model, paths or ["seeds"], int(repeat), int(scale))))
+    except (ModelLoadError, ValueError, OSError) as exc:  # the parent reports the message
+        sys.exit(f"Error: {exc}")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from models.bench import format_bench, generated_paragraphs, merge_rounds, round_ratios
+from models.bench import (
+    failure,
+    format_bench,
+    generated_paragraphs,
+    merge_rounds,
+    round_ratios,
+    run_bench,
+)
 
 
 def _row(model: str, runs: list[float], load: float = 3.0, peak: float = 500.0) -> dict:
@@ -24,7 +31,7 @@ def test_rounds_merge_into_best_median_and_worst_costs():
 
 
 def test_a_failed_round_does_not_hide_the_others():
-    failed = {"model": "minilm", "error": ["boom"]}
+    failed = {"model": "minilm", "error": "boom"}
     assert merge_rounds([failed, _row("minilm", [100])])["para_per_s"] == 100
     assert merge_rounds([failed]) == failed
 
@@ -63,3 +70,33 @@ def test_generated_corpus_is_unique_and_reproducible(seeds_dir):
     a = generated_paragraphs([str(seeds_dir)], 200)
     assert len(a) == len(set(a)) == 200
     assert a == generated_paragraphs([str(seeds_dir)], 200)
+
+
+@pytest.mark.parametrize(
+    ("stderr", "expected"),
+    [
+        ("Traceback ...\nValueError: x\n", "ValueError: x"),
+        (
+            "warning: slow\nError: cannot load NLI model 'x': not here (We could not\n"
+            "connect.\nCheck your internet connection.)\n",
+            "cannot load NLI model 'x': not here (We could not connect. Check your internet "
+            "connection.)",
+        ),
+        ("", "no message"),
+    ],
+)
+def test_a_failed_backend_reports_its_whole_error(stderr, expected):
+    assert failure(stderr) == expected
+
+
+def test_an_unknown_backend_is_named_in_the_report(seeds_dir):
+    report = run_bench([str(seeds_dir)], ["nli:no-such-model"], repeat=1, rounds=1)
+    assert "nli:no-such-model" in report
+    assert "cannot load NLI model 'no-such-model'" in report
+
+
+def test_a_failed_first_backend_does_not_hide_the_paragraph_count():
+    rows = [{"model": "nli:x", "error": "cannot load"}, _row("minilm", [230])]
+    report = format_bench(rows)
+    assert "nli:x          failed: cannot load" in report
+    assert f"({rows[1]['paragraphs']} content paragraphs" in report
