@@ -18,6 +18,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from models.kernels import kernels
+
 ENCODING = "int8-per-token-v1"  # part of every cache key: change it when the numerics change
 
 
@@ -34,12 +36,19 @@ class Int8Weights:
         self.bias = torch.zeros(len(w)) if bias is None else bias.detach().float().clone()
         self.width = len(w)
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        """``x @ W.T + b`` for 2-D ``x``, each row quantised with its own scale."""
+    def __call__(self, x: torch.Tensor, residual: torch.Tensor | None = None) -> torch.Tensor:
+        """``x @ W.T + b`` (+ ``residual``) for 2-D float32 ``x``, each row quantised with its
+        own scale: in the fused kernels where they are built, else the same arithmetic in torch."""
+        fused = kernels()
+        if fused is not None:
+            q, peak = fused.quantize(x)
+            acc = torch._int_mm(q, self.q)  # exact int32 sums
+            return fused.dequantize(acc, peak, self.scale, self.bias, residual)
         peak = x.abs().amax(1, keepdim=True).clamp_(min=1e-12)
         q = (x * (127.0 / peak)).round_().to(torch.int8)
         out = torch._int_mm(q, self.q).float().mul_(peak)  # exact int32 sums, row scales
-        return torch.addcmul(self.bias, out, self.scale)
+        out = torch.addcmul(self.bias, out, self.scale)
+        return out if residual is None else out.add_(residual)
 
 
 class Int8Linear(torch.nn.Module):
@@ -95,6 +104,7 @@ class BertInt8:
         self.token_type = emb.token_type_embeddings.weight[0].detach().clone()
         self.norm = _norm(emb.LayerNorm)
         self.layers = [_Layer(layer) for layer in model.encoder.layer]
+        kernels()  # built (once per machine) while the model loads, not in the first batch
         self.dim = int(self.word.shape[1])
 
     @staticmethod
@@ -118,6 +128,6 @@ class BertInt8:
             q, k, v = layer.qkv(x).view(b, n, 3, h, d // h).permute(2, 0, 3, 1, 4)
             scores = torch.matmul(q, k.transpose(-1, -2)).mul_(1.0 / math.sqrt(d // h)).add_(pad)
             ctx = torch.matmul(torch.softmax(scores, -1), v).transpose(1, 2).reshape(b * n, d)
-            x = F.layer_norm(layer.out(ctx).add_(x), (d,), *layer.out_norm)
-            x = F.layer_norm(layer.ffn_out(F.gelu(layer.ffn_in(x))).add_(x), (d,), *layer.ffn_norm)
+            x = F.layer_norm(layer.out(ctx, x), (d,), *layer.out_norm)
+            x = F.layer_norm(layer.ffn_out(F.gelu(layer.ffn_in(x)), x), (d,), *layer.ffn_norm)
         return x.view(b, n, d)

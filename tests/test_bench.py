@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.bench import (
+    bench_analyze,
     failure,
     format_bench,
     generated_paragraphs,
@@ -100,3 +101,11 @@ def test_a_failed_first_backend_does_not_hide_the_paragraph_count():
     report = format_bench(rows)
     assert "nli:x          failed: cannot load" in report
     assert f"({rows[1]['paragraphs']} content paragraphs" in report
+
+
+@pytest.mark.slow
+def test_analyze_is_timed_with_its_own_peak_memory(seeds_dir):
+    result = bench_analyze([str(seeds_dir)], 40)
+    assert result["paragraphs"] == 40 and result["seconds"] > 0
+    assert result["para_per_s"] == pytest.approx(40 / result["seconds"], rel=0.01)
+    assert 100 < result["peak_rss_mb"] < 1500  # spaCy + MiniLM, measured in the child itself
