@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.frames import filter_rows, mix, prepare, select_rows
 from dashboard.state import Selection, ViewState, link, parse_query
@@ -131,7 +132,7 @@ def test_open_in_article_marks_the_paragraph(
     query = parse_qs(urlsplit(page.url).query)
     assert query["doc"] == [first["doc"]] and query["p"] == [str(int(first["paragraph"]))]
     opened = page.locator('[class*="st-key-stance-"][class*="-opened"]')
-    assert opened.count() == 1
+    expect(opened).to_have_count(1, timeout=60_000)  # a page switch: wait for the new page
     assert first["text"][:40] in opened.inner_text()
     opened.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "reader-opened.png")

@@ -34,6 +34,8 @@ def open_view(page, url: str, timeout: float = 60_000) -> float:
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]')
     settle(page, timeout)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)  # every page's title
+    settle(page, timeout)
     wait_charts(page)
     return time.perf_counter() - start
 
@@ -89,5 +91,10 @@ def upload(page, base: str, name: str, files: list[tuple[str, bytes]], sources: 
     go.click()
     page.wait_for_url(re.compile(r"corpus="), timeout=60_000)
     settle(page, 300_000)
+    # the page switch can leave the client idle for a moment after the URL changed (seen on a
+    # cold machine): the new overview is there once its success message is
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("stored and analysed", timeout=120_000)
+    settle(page)
     wait_charts(page)
     return time.perf_counter() - start
