@@ -18,7 +18,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from models.kernels import kernels
+from models.kernels import dequantize_torch, kernels, quantize_torch
 
 ENCODING = "int8-per-token-v1"  # part of every cache key: change it when the numerics change
 
@@ -44,11 +44,8 @@ class Int8Weights:
             q, peak = fused.quantize(x)
             acc = torch._int_mm(q, self.q)  # exact int32 sums
             return fused.dequantize(acc, peak, self.scale, self.bias, residual)
-        peak = x.abs().amax(1, keepdim=True).clamp_(min=1e-12)
-        q = (x * (127.0 / peak)).round_().to(torch.int8)
-        out = torch._int_mm(q, self.q).float().mul_(peak)  # exact int32 sums, row scales
-        out = torch.addcmul(self.bias, out, self.scale)
-        return out if residual is None else out.add_(residual)
+        q, peak = quantize_torch(x)
+        return dequantize_torch(torch._int_mm(q, self.q), peak, self.scale, self.bias, residual)
 
 
 class Int8Linear(torch.nn.Module):

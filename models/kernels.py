@@ -3,7 +3,8 @@
 The int8 encoder spends as long on quantising activations and dequantising products (four or
 five torch ops each, each a pass over memory) as on the int8 matrix products themselves. The C
 kernels do each in one pass, with the very same float operations in the same order, so the
-embeddings are bit-identical with or without them (tests/test_kernels.py); only the speed differs.
+embeddings are bit-identical with or without them (checked on random data when they load, and
+in tests/test_kernels.py); only the speed differs.
 
 The shared library is compiled with the system C compiler (``$CC``, else ``cc``/``gcc``) into
 ``<cache>/kernels/``, keyed by the source, the flags and the CPU, and loaded with ctypes (which
@@ -33,6 +34,24 @@ SOURCE = Path(__file__).parent / "data" / "int8_kernels.c"
 FLAGS = ["-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno", "-ffinite-math-only",
          "-fno-signed-zeros", "-fno-trapping-math", "-shared", "-fPIC"]  # fmt: skip
 _P, _N = ctypes.c_void_p, ctypes.c_int64
+
+
+def quantize_torch(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The reference arithmetic of :meth:`Kernels.quantize`, in torch ops."""
+    peak = x.abs().amax(1, keepdim=True).clamp_(min=1e-12)
+    return (x * (127.0 / peak)).round_().to(torch.int8), peak
+
+
+def dequantize_torch(
+    acc: torch.Tensor,
+    peak: torch.Tensor,
+    scale: torch.Tensor,
+    bias: torch.Tensor,
+    residual: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """The reference arithmetic of :meth:`Kernels.dequantize`, in torch ops."""
+    out = torch.addcmul(bias, acc.float().mul_(peak), scale)
+    return out if residual is None else out.add_(residual)
 
 
 class Kernels:
@@ -67,8 +86,10 @@ class Kernels:
         """``bias + (acc * peak) * scale`` (+ ``residual``) as float32, in one pass."""
         acc = acc.contiguous()
         m, n = acc.shape
+        if residual is not None and residual.shape != (m, n):  # C reads it as (m, n), no broadcast
+            raise ValueError(f"residual of shape {tuple(residual.shape)}, expected {(m, n)}")
         out = torch.empty((m, n), dtype=torch.float32)
-        res = residual.contiguous() if residual is not None else None
+        res = residual.float().contiguous() if residual is not None else None
         self._lib.sm_dequantize(acc.data_ptr(), peak.data_ptr(), scale.data_ptr(),
                                 bias.data_ptr(), res.data_ptr() if res is not None else None,
                                 out.data_ptr(), m, n)  # fmt: skip
@@ -104,6 +125,7 @@ def build(directory: Path, cc: str) -> Path:
     try:
         subprocess.run([cc, *FLAGS, "-o", tmp, str(SOURCE)], check=True, capture_output=True,
                        text=True, timeout=120)  # fmt: skip
+        os.chmod(tmp, 0o755)  # mkstemp's 0600 would shut out other users of a shared cache
         os.replace(tmp, target)  # atomic: a concurrent build of the same key is harmless
     finally:
         if os.path.exists(tmp):
@@ -123,8 +145,33 @@ def kernels() -> Kernels | None:
         log.warning("no C compiler (cc/gcc/$CC): int8 encoder runs without its fused kernels")
         return None
     try:
-        return Kernels(build(default_cache_dir() / "kernels", cc))
+        fused = Kernels(build(default_cache_dir() / "kernels", cc))
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", "") or exc
         log.warning("int8 kernels not built (%s); the encoder runs slower, same results", detail)
         return None
+    if not agrees_with_torch(fused):  # e.g. torch built without FMA on this CPU: no fused add
+        log.warning("int8 kernels differ from torch's arithmetic on this CPU; not used")
+        return None
+    return fused
+
+
+def agrees_with_torch(fused: Kernels, rows: int = 9, width: int = 48, out: int = 40) -> bool:
+    """Bit-identical to the torch ops on random data? (torch fuses multiply-add only where its
+    CPU kernels have FMA; the C kernel always does.)"""
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(rows, width, generator=gen) * 3
+    w = torch.randint(-127, 128, (width, out), dtype=torch.int8, generator=gen)
+    scale, bias = torch.rand(out, generator=gen), torch.randn(out, generator=gen)
+    res = torch.randn(rows, out, generator=gen)
+    q, peak = fused.quantize(x)
+    q_ref, peak_ref = quantize_torch(x)
+    acc = torch._int_mm(q_ref, w)
+    return (
+        torch.equal(q, q_ref)
+        and torch.equal(peak, peak_ref)
+        and torch.equal(
+            fused.dequantize(acc, peak, scale, bias, res),
+            dequantize_torch(acc, peak_ref, scale, bias, res),
+        )
+    )

@@ -4,6 +4,7 @@ replace: bit-identical results, and a clear fallback where they cannot be built.
 from __future__ import annotations
 
 import logging
+import os
 
 import numpy as np
 import pytest
@@ -31,14 +32,11 @@ def fresh_kernels(monkeypatch):
 
 @pytest.fixture(scope="module")
 def built() -> K.Kernels:
+    if K._compiler() is None:
+        pytest.skip("no C compiler here: the torch ops run (tested below)")
     fused = K.kernels()
     assert fused is not None, "the C compiler of this machine should build the kernels"
     return fused
-
-
-def torch_quantize(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    peak = x.abs().amax(1, keepdim=True).clamp_(min=1e-12)
-    return (x * (127.0 / peak)).round_().to(torch.int8), peak
 
 
 @pytest.mark.parametrize(
@@ -52,16 +50,39 @@ def test_kernels_match_the_torch_ops_bit_for_bit(built, rows, width, out):
     if rows > 2:
         x[2] = 0.0  # an all-zero row: the peak is clamped, every value quantises to 0
     q, peak = built.quantize(x)
-    q_ref, peak_ref = torch_quantize(x)
+    q_ref, peak_ref = K.quantize_torch(x)
     assert torch.equal(q, q_ref) and torch.equal(peak, peak_ref)
 
     w = Int8Weights(torch.randn(out, width), torch.randn(out))
     acc = torch._int_mm(q_ref, w.q)
     want = torch.addcmul(w.bias, acc.float().mul_(peak_ref), w.scale)
+    assert torch.equal(K.dequantize_torch(acc, peak_ref, w.scale, w.bias), want)
     assert torch.equal(built.dequantize(acc, peak, w.scale, w.bias), want)
     res = torch.randn(rows, out)
     got = built.dequantize(acc, peak, w.scale, w.bias, res)
     assert torch.equal(got, want + res)
+
+
+def test_a_residual_of_another_shape_is_refused(built):
+    acc = torch.ones((3, 4), dtype=torch.int32)
+    peak, scale, bias = torch.ones((3, 1)), torch.ones(4), torch.zeros(4)
+    with pytest.raises(ValueError, match="residual of shape"):
+        built.dequantize(acc, peak, scale, bias, torch.ones(4))  # would broadcast in torch
+
+
+def test_kernels_that_torch_does_not_match_are_not_used(built, tmp_path):
+    """Where torch's CPU kernels have no fused multiply-add (ATEN_CPU_CAPABILITY=default), the
+    load-time check finds the difference and the torch ops run."""
+    import subprocess
+    import sys
+
+    code = "from models.kernels import kernels; print(kernels() is None)"
+    env = {**os.environ, "ATEN_CPU_CAPABILITY": "default", "STANCEMAP_CACHE": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "True"
+    assert "differ from torch's arithmetic" in proc.stderr
+    assert K.agrees_with_torch(built)  # and here, with torch's own capability, they agree
 
 
 def test_minilm_embeds_identically_with_and_without_the_kernels(encoder, fresh_kernels):
@@ -95,7 +116,7 @@ def test_without_a_working_compiler_the_torch_ops_run_with_a_warning(
     assert not list((tmp_path / "cache").glob("kernels/*"))  # no half-written library left
     w = Int8Weights(torch.randn(4, 8), torch.randn(4))
     x = torch.randn(3, 8)
-    q, peak = torch_quantize(x)
+    q, peak = K.quantize_torch(x)
     want = torch.addcmul(w.bias, torch._int_mm(q, w.q).float().mul_(peak), w.scale)
     assert torch.equal(w(x), want)  # the torch path, same arithmetic
 
@@ -107,3 +128,4 @@ def test_the_library_is_built_once_per_machine(tmp_path):
     stamp = first.stat().st_mtime_ns
     assert K.build(tmp_path, cc) == first and first.stat().st_mtime_ns == stamp
     assert [p.name for p in tmp_path.iterdir()] == [first.name]
+    assert first.stat().st_mode & 0o777 == 0o755  # readable by other users of a shared cache
