@@ -107,5 +107,6 @@ def test_a_failed_first_backend_does_not_hide_the_paragraph_count():
 def test_analyze_is_timed_with_its_own_peak_memory(seeds_dir):
     result = bench_analyze([str(seeds_dir)], 40)
     assert result["paragraphs"] == 40 and result["seconds"] > 0
-    assert result["para_per_s"] == pytest.approx(40 / result["seconds"], rel=0.01)
+    secs = result["seconds"]  # both figures are rounded to 0.1
+    assert 40 / (secs + 0.05) - 0.05 <= result["para_per_s"] <= 40 / (secs - 0.05) + 0.05
     assert 100 < result["peak_rss_mb"] < 1500  # spaCy + MiniLM, measured in the child itself
