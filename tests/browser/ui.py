@@ -21,10 +21,16 @@ def settle(page, timeout: float = 60_000) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .every(chart => chart.querySelector('svg .role-mark'))"""
+
+
 def wait_charts(page) -> None:
-    """Vega draws the marks after the run ends (and may redraw once for the width)."""
+    """Vega draws each chart's marks on its own after the run ends (and may redraw once for
+    the width): wait until every chart on the page has drawn its mark groups."""
     if page.locator('[data-testid="stVegaLiteChart"]').count():
         page.wait_for_selector(MARKS)
+        page.wait_for_function(DRAWN)
         page.wait_for_timeout(300)
 
 

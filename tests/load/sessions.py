@@ -73,14 +73,22 @@ def clean(text: str, who: str) -> None:
     assert "corrected:" not in text, f"{who} saw a correction: {text[:200]!r}"
 
 
-async def source_groups(page) -> set[str]:
+async def source_groups(page, want: set[str], timeout: float = 60.0) -> set[str]:
+    """The source groups drawn in the per-source chart, polled until they are ``want`` or
+    ``timeout`` s pass. Vega draws each chart on its own after the run ends, so the speaker
+    chart's marks (``MARKS`` matches both) can be there while the source chart is not yet."""
     await page.wait_for_selector(MARKS, timeout=60_000)
-    labels = await page.locator('[role="graphics-symbol"][aria-label*="; source: "]').all()
-    found = set()
-    for mark in labels:
-        label = await mark.get_attribute("aria-label") or ""
-        found.add(label.split("; source: ")[1].split(";")[0])
-    return found
+    marks = page.locator('[role="graphics-symbol"][aria-label*="; source: "]')
+    found: set[str] = set()
+    until = time.perf_counter() + timeout
+    while True:
+        found = set()
+        for mark in await marks.all():
+            label = await mark.get_attribute("aria-label") or ""
+            found.add(label.split("; source: ")[1].split(";")[0])
+        if found == want or time.perf_counter() > until:
+            return found
+        await page.wait_for_timeout(250)
 
 
 def watch(page, stats: Stats, base: str) -> None:
@@ -121,7 +129,8 @@ async def seeds_session(browser, base: str, k: int, source: str, n: int, deadlin
         if expect_rows is not None:
             clean(await shows(page, f"{expect_rows} paragraphs from"), f"session {k}")
         clean(await main_text(page), f"session {k}")
-        assert await source_groups(page) == {source}, f"session {k} lost its filter"
+        drawn = await source_groups(page, {source})
+        assert drawn == {source}, f"session {k} lost its filter: the chart shows {drawn}"
 
     async def open_mine() -> None:
         await page.goto(mine)
