@@ -4,7 +4,8 @@ Environment (all optional):
   STANCEMAP_CORPUS   corpus paths, separated by os.pathsep (default: the repo's seeds/)
   STANCEMAP_CACHE    cache folder (default ~/.cache/stancemap; the pipeline reads it too)
   STANCEMAP_MODEL    model spec selected by default (default "minilm")
-  STANCEMAP_MODELS   extra model specs offered in the sidebar, comma-separated
+  STANCEMAP_MODELS   extra model specs offered in the sidebar, comma-separated (packaged
+                     encoders such as mpnet are offered when installed)
   STANCEMAP_SCHEME   stance scheme TOML (default: the shipped scheme)
   STANCEMAP_TABLE    an analysed table (.parquet/.csv/.jsonl from `stancemap analyze --out`)
                      shown as the built-in corpus instead of analysing STANCEMAP_CORPUS
@@ -35,6 +36,7 @@ import streamlit as st
 import models
 from dashboard.frames import content, options, prepare
 from dashboard.state import DEFAULT_CORPUS
+from models import packaged
 from models.cache import default_cache_dir
 from models.corrections import Correction, append_correction, apply_corrections, load_corrections
 from models.schemes import Scheme, load_scheme
@@ -66,7 +68,7 @@ def config() -> Config:
         corpus=corpus or (str(REPO / "seeds"),),
         cache_dir=str(default_cache_dir()),
         default_model=default,
-        models=tuple(dict.fromkeys([default, *BUILTIN_MODELS, *extra])),
+        models=tuple(dict.fromkeys([default, *BUILTIN_MODELS, *packaged.installed(), *extra])),
         scheme_path=os.environ.get("STANCEMAP_SCHEME", ""),
         workspace=str(default_workspace()),
         list_all=os.environ.get("STANCEMAP_CORPUS_LIST", "all").strip().lower() != "session",

@@ -55,7 +55,7 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
         clf = NLIClassifier(scheme, spec.target)
     else:
         enc = Encoder.load(spec.target or None, quantize=spec.quantize)
-        clf = EmbeddingClassifier(scheme, enc.encode, spec.name)
+        clf = EmbeddingClassifier(scheme.for_model(spec.name), enc.encode, spec.name)
     load_s = time.perf_counter() - t0
     clf.classify(texts[:16])  # warm-up
     runs = []

@@ -162,12 +162,15 @@ def _cross_validate(
     return scored.report(idx, [preds[i].stance for i in idx]), preds
 
 
-def format_calibration(c: Calibration) -> str:
+def format_calibration(c: Calibration, model: str = "minilm") -> str:
+    """The report, and the setting as TOML: the general ``[thresholds]`` for the default model,
+    a ``[thresholds.<model>]`` table (read by ``Scheme.for_model``) for any other."""
     multi = (
         f"{c.multi_precision:.2f} of {c.multi_count}" if c.multi_precision is not None else "none"
     )
     s = c.setting
     acc, acc_sd, f1, f1_sd = c.spread
+    general = model.removesuffix("-fp32") == "minilm"
     lines = [
         f"{len(s.thresholds)} labels; cross-validated (held-out folds, {len(c.draws) or 1} "
         f"fold draws): accuracy {acc:.3f} ± {acc_sd:.3f}, macro-F1 {f1:.3f} ± {f1_sd:.3f}",
@@ -176,11 +179,14 @@ def format_calibration(c: Calibration) -> str:
         f"second labels in `stances` (cross-validated) that gold accepts: {multi}",
         "",
         "# paste into the scheme TOML:",
-        "[thresholds]",
+        "[thresholds]" if general else f"[thresholds.{model.removesuffix('-fp32')}]",
         f"temperature = {s.temperature}",
         f"target_miss_sentence = {s.gate[0]}",
         f"target_miss_paragraph = {s.gate[1]}",
     ]
-    lines.append("# and in each [[labels]] table:")
-    lines += [f"#   {n}: threshold = {v}" for n, v in s.thresholds.items()]
+    if general:
+        lines.append("# and in each [[labels]] table:")
+        lines += [f"#   {n}: threshold = {v}" for n, v in s.thresholds.items()]
+    else:
+        lines += [f"{n} = {v}" for n, v in s.thresholds.items()]
     return "\n".join(lines)

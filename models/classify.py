@@ -8,8 +8,9 @@
 - :class:`NLIClassifier`: the transformers ``zero-shot-classification`` pipeline with any NLI model
   (hub id or local folder), using the scheme's hypotheses and template.
 
-Model specs (``--model``): ``minilm`` (per-token int8, default), ``minilm-fp32``,
-``nli:<hub id or folder>``, or a folder holding a sentence encoder.
+Model specs (``--model``): ``minilm`` (per-token int8, default), ``minilm-fp32``, ``mpnet``
+(``pip install 'stancemap[mpnet]'``), ``nli:<hub id or folder>``, or a folder holding a sentence
+encoder.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
+from models.packaged import PACKAGED
 from models.prototypes import (
     Units,
     decide,
@@ -68,12 +70,16 @@ class ModelSpec:
 
 def parse_model_spec(spec: str | None) -> ModelSpec:
     """``None``/"minilm" -> bundled MiniLM, per-token int8 (``minilm-int8`` and the former
-    ``minilm-batched`` name the same); "minilm-fp32"; "nli:X"; a folder path."""
+    ``minilm-batched`` name the same); "minilm-fp32"; a packaged encoder ("mpnet",
+    "mpnet-fp32", see models.packaged); "nli:X"; a folder path (``./mpnet`` for a folder of
+    that name)."""
     spec = (spec or DEFAULT_MODEL).strip()
     if spec in ("minilm", "minilm-int8", "minilm-batched"):
         return ModelSpec("embedding", "")
     if spec == "minilm-fp32":
         return ModelSpec("embedding", "", quantize=False)
+    if spec.removesuffix("-int8").removesuffix("-fp32") in PACKAGED:  # e.g. mpnet, mpnet-fp32
+        return ModelSpec("embedding", spec.split("-")[0], quantize=not spec.endswith("-fp32"))
     if spec.startswith("nli:"):
         return ModelSpec("nli", spec[4:])
     if os.path.isdir(spec) and _looks_like_nli(spec):

@@ -200,7 +200,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print("error: calibrate works on the embedding backend", file=sys.stderr)
         return 2
     gold = load_gold(args.gold)
-    print(format_calibration(calibrate(clf, gold, folds=args.folds, repeats=args.repeats)))
+    report = calibrate(clf, gold, folds=args.folds, repeats=args.repeats)
+    print(format_calibration(report, engine.spec.name))
     return 0
 
 

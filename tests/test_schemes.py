@@ -28,6 +28,8 @@ def test_default_scheme_has_the_four_labels(scheme):
         ({"name": "s", "labels": [{"name": "a"}]}, "prototypes or a hypothesis"),
         ({"name": "s", "labels": [{"name": "a", "prototypes": "x"}]}, "list of strings"),
         ({**MINIMAL, "thresholds": {"abstain": "high"}}, "numbers"),
+        ({**MINIMAL, "thresholds": {"big": {"pro": "high"}}}, "[thresholds.big]: values must"),
+        ({**MINIMAL, "thresholds": {"big": {"temperature": True}}}, "temperature"),
         ({**MINIMAL, "hypothesis_template": "no slot"}, "{}"),
         (
             {"name": "s", "labels": [{"name": "a", "prototypes": ["x"], "threshold": "hi"}]},
@@ -81,3 +83,45 @@ def test_fingerprint_changes_only_with_classifier_inputs(scheme):
     )
     assert reworded.fingerprint != scheme.fingerprint
     assert reworded.label_fingerprint("china_neutral") == scheme.label_fingerprint("china_neutral")
+
+
+PER_MODEL = {
+    "name": "s",
+    "labels": [{"name": "pro", "prototypes": ["I support it."], "threshold": 0.6},
+               {"name": "anti", "prototypes": ["I oppose it."]}],
+    "thresholds": {"abstain": 0.5, "temperature": 0.05, "top_k": 2,
+                   "big": {"pro": 0.4, "temperature": 0.08, "target_miss_paragraph": 0.3}},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("model", "pro", "anti", "temperature", "params"),
+    [
+        ("minilm", 0.6, 0.5, 0.05, {"top_k": 2.0}),  # no table of its own: the general values
+        ("big", 0.4, 0.5, 0.08, {"top_k": 2.0, "target_miss_paragraph": 0.3}),
+        ("big-fp32", 0.4, 0.5, 0.08, {"top_k": 2.0, "target_miss_paragraph": 0.3}),
+        ("bigger", 0.6, 0.5, 0.05, {"top_k": 2.0}),
+    ],
+)
+def test_a_model_classifies_with_its_own_thresholds(model, pro, anti, temperature, params):
+    s = parse_scheme(PER_MODEL).for_model(model)
+    assert (s.threshold("pro"), s.threshold("anti")) == (pro, anti)
+    assert s.thresholds.temperature == temperature
+    assert s.thresholds.params == params
+    assert s.for_model(model) == s  # applying it twice changes nothing
+
+
+def test_a_model_table_is_part_of_the_fingerprint():
+    base = parse_scheme(PER_MODEL)
+    changed = {**PER_MODEL, "thresholds": {**PER_MODEL["thresholds"], "big": {"pro": 0.7}}}
+    assert parse_scheme(changed).fingerprint != base.fingerprint
+    assert base.for_model("big").fingerprint != base.fingerprint
+
+
+def test_the_default_scheme_has_mpnet_thresholds(scheme):
+    from models.pipeline import Engine, Settings
+
+    assert scheme.for_model("mpnet") != scheme
+    engine = Engine(Settings(scheme, "mpnet"), cache=None)  # type: ignore[arg-type]
+    assert engine.settings.scheme == scheme.for_model("mpnet")  # no model is loaded for this
+    assert Engine(Settings(scheme, "minilm"), cache=None).settings.scheme == scheme  # type: ignore[arg-type]
