@@ -151,12 +151,19 @@ def corpus_fingerprint(paths: tuple[str, ...], suffixes: tuple[str, ...] = ()) -
     return h.hexdigest()[:16]
 
 
+def effective(sch: Scheme, model: str) -> Scheme:
+    """The scheme as ``model`` classifies with it (its ``[thresholds.<model>]`` applied)."""
+    from models.classify import parse_model_spec
+
+    return sch.for_model(parse_model_spec(model).name)
+
+
 def table_path(cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...]) -> Path:
     """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet."""
     # a changed pipeline (code or its data files) re-analyses
     code = corpus_fingerprint((str(MODELS),), (".py", ".toml", ".csv"))
     key = hashlib.sha256(
-        f"{corpus_fingerprint(paths)}|{code}|{model}|{sch.fingerprint}".encode()
+        f"{corpus_fingerprint(paths)}|{code}|{model}|{effective(sch, model).fingerprint}".encode()
     ).hexdigest()[:16]
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in model)[:40]
     return Path(cfg.cache_dir) / "dashboard" / f"{slug}-{key}.parquet"

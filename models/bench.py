@@ -52,7 +52,7 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
         folder = build_random_nli(Path(tempfile.mkdtemp()) / "nli")
         clf = NLIClassifier(scheme, str(folder))
     elif (spec := parse_model_spec(model)).backend == "nli":  # a real NLI model, e.g. from the hub
-        clf = NLIClassifier(scheme, spec.target)
+        clf = NLIClassifier(scheme.for_model(spec.name), spec.target)
     else:
         enc = Encoder.load(spec.target or None, quantize=spec.quantize)
         clf = EmbeddingClassifier(scheme.for_model(spec.name), enc.encode, spec.name)

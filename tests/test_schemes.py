@@ -30,6 +30,8 @@ def test_default_scheme_has_the_four_labels(scheme):
         ({**MINIMAL, "thresholds": {"abstain": "high"}}, "numbers"),
         ({**MINIMAL, "thresholds": {"big": {"pro": "high"}}}, "[thresholds.big]: values must"),
         ({**MINIMAL, "thresholds": {"big": {"temperature": True}}}, "temperature"),
+        ({**MINIMAL, "thresholds": {"big": {"pr": 0.4}}}, "unknown keys ['pr']"),  # a typo
+        ({**MINIMAL, "thresholds": {"big": {"none": 0.4}}}, "unknown keys ['none']"),
         ({**MINIMAL, "hypothesis_template": "no slot"}, "{}"),
         (
             {"name": "s", "labels": [{"name": "a", "prototypes": ["x"], "threshold": "hi"}]},
@@ -111,11 +113,17 @@ def test_a_model_classifies_with_its_own_thresholds(model, pro, anti, temperatur
     assert s.for_model(model) == s  # applying it twice changes nothing
 
 
-def test_a_model_table_is_part_of_the_fingerprint():
+def test_a_model_table_changes_that_models_fingerprint_only():
     base = parse_scheme(PER_MODEL)
-    changed = {**PER_MODEL, "thresholds": {**PER_MODEL["thresholds"], "big": {"pro": 0.7}}}
-    assert parse_scheme(changed).fingerprint != base.fingerprint
-    assert base.for_model("big").fingerprint != base.fingerprint
+    changed = parse_scheme(
+        {**PER_MODEL, "thresholds": {**PER_MODEL["thresholds"], "big": {"pro": 0.7}}}
+    )
+    assert changed.for_model("big").fingerprint != base.for_model("big").fingerprint
+    assert changed.for_model("minilm").fingerprint == base.for_model("minilm").fingerprint
+    assert changed.fingerprint != base.fingerprint  # the file as a whole did change
+    plain = parse_scheme({**PER_MODEL, "thresholds": {"abstain": 0.5, "temperature": 0.05,
+                                                      "top_k": 2}})  # fmt: skip
+    assert base.for_model("minilm").fingerprint == plain.fingerprint  # no table, as before
 
 
 def test_the_default_scheme_has_mpnet_thresholds(scheme):
@@ -124,4 +132,5 @@ def test_the_default_scheme_has_mpnet_thresholds(scheme):
     assert scheme.for_model("mpnet") != scheme
     engine = Engine(Settings(scheme, "mpnet"), cache=None)  # type: ignore[arg-type]
     assert engine.settings.scheme == scheme.for_model("mpnet")  # no model is loaded for this
-    assert Engine(Settings(scheme, "minilm"), cache=None).settings.scheme == scheme  # type: ignore[arg-type]
+    plain = Engine(Settings(scheme, "minilm"), cache=None).settings.scheme  # type: ignore[arg-type]
+    assert plain.labels == scheme.labels and plain.thresholds == scheme.thresholds
