@@ -103,9 +103,10 @@ def test_filter_widget_writes_the_url_and_reruns_fast(server: str, new_page, row
     open_view(page, server + "/")
     page.get_by_text("Include narration").click()
     page.wait_for_url(re.compile(r"narration=false"))
-    settle(page)
     n = len(filter_rows(rows, ViewState(narration=False)))
-    assert page.get_by_text(f"{n} paragraphs from").count() == 1
+    # the URL changes before the rerun has begun: wait for the rerun's own text, then its end
+    expect(page.get_by_text(f"{n} paragraphs from")).to_have_count(1, timeout=60_000)
+    settle(page)
     TIMINGS["filter_rerun_server_ms"] = server_ms(page)
     bar(page, "affiliation", *_first_segment(rows, "affiliation")).first.click()
     page.wait_for_url(re.compile(r"sel_by=affiliation"))

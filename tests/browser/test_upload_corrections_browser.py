@@ -66,6 +66,10 @@ def test_hostile_upload_renders_literally(server_factory, cache_dir, new_page, d
     _no_markup_from_text(page, base, navigations)
 
     page.get_by_role("link", name="Article reader").click()
+    page.wait_for_url(re.compile(r"/reader"), timeout=60_000)
+    # a page switch: wait for the reader's own title and article text, then the run's end
+    expect(main.locator("h1")).to_have_text("Article reader", timeout=60_000)
+    expect(main).to_contain_text(HOSTILE[2], timeout=60_000)
     settle(page)
     assert "corpus=" in page.url  # the page link kept the corpus
     text = main.inner_text()
