@@ -55,7 +55,7 @@ def test_rerun_comes_from_the_cache(seed_analysis, cache_dir):
     assert again.stats == {"classified": 0, "attributed_docs": 0, "embedded": 0,
                            "models_loaded": 0}  # fmt: skip
     pd.testing.assert_frame_equal(again.table, seed_analysis.table)
-    assert elapsed < 2.0
+    assert elapsed < 10.0  # typically 0.5 s: nothing is recomputed (a guard, not a benchmark)
 
 
 def test_changed_scheme_recomputes_stances_only(seed_analysis, cache_dir, scheme):
