@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -90,8 +90,6 @@ class Scheme:
         Only the keys the table lists change; the result has no tables left, so that editing
         one model's table leaves every other model's fingerprint (and cached results) alone.
         """
-        from dataclasses import replace
-
         over = self.model_thresholds.get(model) or self.model_thresholds.get(
             model.removesuffix("-fp32"), {}
         )
@@ -201,13 +199,13 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
     raw_t = data.get("thresholds", {})
     if not isinstance(raw_t, dict):
         raise SchemeError(f"{source}: [thresholds] must be a table")
-    general = {k: v for k, v in raw_t.items() if not isinstance(v, dict)}
+    general = _numbers(
+        {k: v for k, v in raw_t.items() if not isinstance(v, dict)}, f"{source}: [thresholds]"
+    )
     thresholds = Thresholds(
-        **{k: v for k, v in _numbers(general, f"{source}: [thresholds]").items()
-           if k in THRESHOLD_FIELDS},
-        params={k: v for k, v in _numbers(general, f"{source}: [thresholds]").items()
-                if k not in THRESHOLD_FIELDS},
-    )  # fmt: skip
+        **{k: v for k, v in general.items() if k in THRESHOLD_FIELDS},
+        params={k: v for k, v in general.items() if k not in THRESHOLD_FIELDS},
+    )
     model_thresholds = {
         str(m): _model_table(v, f"{source}: [thresholds.{m}]", stance, thresholds)
         for m, v in raw_t.items()
@@ -267,6 +265,4 @@ def _numbers(table: dict, where: str) -> dict[str, float]:
 
 
 def _with(label: Label, **changes: object) -> Label:
-    from dataclasses import replace
-
     return replace(label, **changes)  # type: ignore[arg-type]
