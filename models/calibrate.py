@@ -27,6 +27,7 @@ TEMPERATURES = (0.03, 0.05, 0.08)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 # (target_miss_sentence, target_miss_paragraph): no gating, softer, the default, both softer
 GATES = ((1.0, 1.0), (1.0, 0.5), (1.0, 0.0), (0.7, 0.4))
+QUOTE_UNITS = (1.0, 0.0)  # quotations scored on their own, or not
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Setting:
     temperature: float
     gate: tuple[float, float]
     thresholds: dict[str, float]
+    quote_units: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def with_setting(scheme: Scheme, s: Setting) -> Scheme:
         **scheme.thresholds.params,
         "target_miss_sentence": s.gate[0],
         "target_miss_paragraph": s.gate[1],
+        "quote_units": s.quote_units,
     }
     t = replace(scheme.thresholds, temperature=s.temperature, params=params)
     return replace(scheme, labels=labels, thresholds=t)
@@ -77,11 +80,11 @@ class _Scored:
     def __init__(self, clf: EmbeddingClassifier, gold: Sequence[dict]) -> None:
         self.clf = clf
         self.gold = list(gold)
-        self.units = clf.units([g["text"] for g in self.gold])
-        self._probs: dict[tuple[float, tuple[float, float]], np.ndarray] = {}
+        self.units = clf.units([g["text"] for g in self.gold], quotes=True)  # both ways tried
+        self._probs: dict[tuple[float, tuple[float, float], float], np.ndarray] = {}
 
     def results(self, idx: Sequence[int], scheme: Scheme, s: Setting) -> list[StanceResult]:
-        key = (s.temperature, s.gate)
+        key = (s.temperature, s.gate, s.quote_units)
         if key not in self._probs:
             sch = with_setting(scheme, s)
             c = self.clf
@@ -107,25 +110,25 @@ class _Scored:
 
 
 def fit(scored: _Scored, idx: Sequence[int], scheme: Scheme) -> Setting:
-    """Per temperature and gate: a shared threshold, then each label's own, twice over."""
+    """Per temperature, gate and quote units: a shared threshold, then each label's own, twice
+    over."""
     names = [lb.name for lb in scheme.labels]
     best: tuple[float, Setting] | None = None
-    for t in TEMPERATURES:
-        for gate in GATES:
-            cand = max(
-                (Setting(t, gate, dict.fromkeys(names, v)) for v in THRESHOLDS),
-                key=lambda s: scored.score(idx, scheme, s),
-            )
-            s_best = scored.score(idx, scheme, cand)
-            for _ in range(2):
-                for n in names:
-                    for v in THRESHOLDS:
-                        trial = replace(cand, thresholds={**cand.thresholds, n: v})
-                        sc = scored.score(idx, scheme, trial)
-                        if sc > s_best:
-                            s_best, cand = sc, trial
-            if best is None or s_best > best[0]:
-                best = (s_best, cand)
+    for t, gate, q in ((t, g, q) for t in TEMPERATURES for g in GATES for q in QUOTE_UNITS):
+        cand = max(
+            (Setting(t, gate, dict.fromkeys(names, v), q) for v in THRESHOLDS),
+            key=lambda s: scored.score(idx, scheme, s),
+        )
+        s_best = scored.score(idx, scheme, cand)
+        for _ in range(2):
+            for n in names:
+                for v in THRESHOLDS:
+                    trial = replace(cand, thresholds={**cand.thresholds, n: v})
+                    sc = scored.score(idx, scheme, trial)
+                    if sc > s_best:
+                        s_best, cand = sc, trial
+        if best is None or s_best > best[0]:
+            best = (s_best, cand)
     assert best is not None
     return best[1]
 
@@ -194,6 +197,7 @@ def format_calibration(c: Calibration, model: str = "minilm") -> str:
         f"temperature = {s.temperature}",
         f"target_miss_sentence = {s.gate[0]}",
         f"target_miss_paragraph = {s.gate[1]}",
+        f"quote_units = {s.quote_units}",
     ]
     if general:
         lines.append("# and in each [[labels]] table:")

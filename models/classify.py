@@ -123,12 +123,17 @@ class EmbeddingClassifier:
         self._protos = embed(texts)
         self.targets = load_targets(scheme) if targets is None else targets
 
-    def units(self, texts: Sequence[str]) -> Units:
-        """Encode the sentences of ``texts`` (plus paragraph means) and compare with prototypes."""
-        units, owner = paragraph_units(texts)
-        vecs, owner, units = with_paragraph_means(self._embed(units), owner, units, texts)
+    def units(self, texts: Sequence[str], quotes: bool | None = None) -> Units:
+        """Encode the units of ``texts`` (plus paragraph means) and compare with prototypes;
+        quotation units as the scheme's ``quote_units`` says, unless ``quotes`` is given."""
+        if quotes is None:
+            quotes = float(self.scheme.thresholds.params.get("quote_units", 1.0)) > 0
+        units, owner, quoted = paragraph_units(texts, quotes)
+        vecs, owner, units, quoted = with_paragraph_means(
+            self._embed(units), owner, units, texts, quoted
+        )
         raw = vecs @ self._protos.T if len(units) else np.zeros((0, len(self._owners)))
-        return Units(raw, owner, units, [self.targets.mentions(u) for u in units])
+        return Units(raw, owner, units, [self.targets.mentions(u) for u in units], quoted)
 
     def decide(self, units: Units, n_texts: int, scheme: Scheme | None = None):
         """Results for already-encoded units, optionally under another setting of the scheme."""

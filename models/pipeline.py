@@ -19,10 +19,12 @@ import pandas as pd
 from models.cache import Cache, CachedEmbedder, digest
 from models.classify import Classifier, EmbeddingClassifier, NLIClassifier, parse_model_spec
 from models.corpus import read_corpus
+from models.prototypes import UNITS
 from models.records import Attribution, Document, Paragraph, ReadProblem, StanceResult
 from models.schemes import Scheme, load_scheme
 from models.segment import segment_document
 from models.table import rows_to_frame
+from models.voices import in_voice
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 256  # paragraphs classified per call (bounded memory, regular progress)
@@ -96,7 +98,8 @@ class Engine:
         return loaded.classifier
 
     def stances(self, texts: Sequence[str]) -> list[StanceResult]:
-        ns = f"stance:{self.spec.cache_name}:{self.settings.scheme.fingerprint}"
+        method = self.spec.cache_name + ("" if self.spec.backend == "nli" else f":{UNITS}")
+        ns = f"stance:{method}:{self.settings.scheme.fingerprint}"
         keys = [digest(t) for t in texts]
         found = self.cache.get_many(ns, sorted(set(keys)))
         todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
@@ -182,9 +185,10 @@ def _analyze_batch(batch: list[list[Paragraph]], engine: Engine) -> pd.DataFrame
     flat = [p for c in content for p in c]
     stances = iter(engine.stances([p.text for p in flat]))
     by_para: dict[tuple[str, int], tuple[Attribution, StanceResult]] = {}
+    scheme = engine.settings.scheme
     for c, a in zip(content, atts, strict=True):
         for p, att in zip(c, a, strict=True):
-            by_para[(p.doc, p.paragraph)] = (att, next(stances))
+            by_para[(p.doc, p.paragraph)] = (att, in_voice(next(stances), att.affiliation, scheme))
     rows = []
     for paras in batch:
         for p in paras:

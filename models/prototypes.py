@@ -9,17 +9,19 @@ whether the label's target is named; a label's paragraph score is its best unit;
 furthest over its own threshold wins, or the paragraph abstains.
 
 The knobs live in the scheme's ``[thresholds]`` table: ``temperature``, ``top_k``,
-``own_contrasts``, ``target_miss_sentence``, ``target_miss_paragraph`` (chosen by
-``stancemap calibrate``).
+``own_contrasts``, ``target_miss_sentence``, ``target_miss_paragraph``, ``quote_units``
+(chosen by ``stancemap calibrate``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from models.quotes import quotes_of
 from models.records import StanceResult
 from models.schemes import Scheme
 from models.targets import Targets, target_gate
@@ -34,6 +36,10 @@ class Units:
     owner: np.ndarray  # (n_units,) index of the paragraph each unit belongs to
     texts: list[str]  # the unit texts (evidence)
     mentions: list[frozenset[str]]  # targets each unit names
+    quoted: np.ndarray | None = None  # (n_units,) bool: a quotation unit (None: no such units)
+
+    def is_quote(self) -> np.ndarray:
+        return np.zeros(len(self.texts), bool) if self.quoted is None else self.quoted
 
     def subset(self, idx: Sequence[int]) -> Units:
         """The units of paragraphs ``idx``, renumbered 0..len(idx)-1 in that order."""
@@ -44,6 +50,7 @@ class Units:
             np.array([remap[o] for o in self.owner[rows].tolist()], dtype=np.int64),
             [self.texts[r] for r in rows],
             [self.mentions[r] for r in rows],
+            self.is_quote()[rows],
         )
 
 
@@ -101,6 +108,8 @@ def unit_probs(
     z = sims / max(scheme.thresholds.temperature, 1e-6)
     z = np.exp(z - z.max(1, keepdims=True))
     probs = z / z.sum(1, keepdims=True)
+    if param(scheme, "quote_units", 1.0) <= 0:  # quotations not scored on their own
+        probs[units.is_quote()] = 0.0
     return target_gate(
         probs,
         units.owner,
@@ -172,33 +181,63 @@ def decide(
     return results
 
 
-def paragraph_units(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Sentences of every paragraph, with the index of the paragraph each belongs to."""
+# Part of the stance cache key: change it when the units of a paragraph change.
+UNITS = "sentences+quotes-v2"
+MIN_QUOTE_WORDS = 2  # a quoted single word is a term ("costs"), not something said
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def paragraph_units(
+    texts: Sequence[str], quotes: bool = True
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The units of every paragraph, with the index of the paragraph each belongs to: its
+    sentences, then (with ``quotes``) each quotation of at least two words that is not a whole
+    sentence already (the third array marks those).
+
+    A quotation is the speaker's own words without the narration around them ("By pursuing a
+    policy of 'containing China', Bochkov said the U.S. 'has lost touch with Beijing'"): scored
+    on its own it is not diluted by the reporting frame, and a short quoted phrase ("special
+    military operation") is compared with the prototypes directly.
+
+    >>> units, owner, quoted = paragraph_units(['He said the US "lost touch with us". Ok.'])
+    >>> units, quoted.tolist()
+    (['He said the US "lost touch with us".', 'Ok.', 'lost touch with us'], [False, False, True])
+    """
     units: list[str] = []
     owner: list[int] = []
+    quoted: list[bool] = []
     for i, text in enumerate(texts):
-        for s in split_sentences(text):
-            units.append(s)
-            owner.append(i)
-    return units, np.array(owner, dtype=np.int64)
+        sentences = split_sentences(text)
+        seen = {_bare(x) for x in sentences}
+        said = [q for q in quotes_of(text) if len(q.split()) >= MIN_QUOTE_WORDS] if quotes else []
+        extra = [q for q in dict.fromkeys(said) if _bare(q) not in seen]
+        units += sentences + extra
+        owner += [i] * (len(sentences) + len(extra))
+        quoted += [False] * len(sentences) + [True] * len(extra)
+    return units, np.array(owner, dtype=np.int64), np.array(quoted, dtype=bool)
 
 
 def with_paragraph_means(
-    vecs: np.ndarray, owner: np.ndarray, units: list[str], texts: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    vecs: np.ndarray, owner: np.ndarray, units: list[str], texts: Sequence[str], quoted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Add one unit per multi-sentence paragraph: the normalised mean of its sentence vectors
-    (the paragraph's overall drift, at no extra encoding cost)."""
+    (the paragraph's overall drift, at no extra encoding cost; quotation units left out)."""
     extra_vecs, extra_owner, extra_units = [], [], []
-    for i, rows in enumerate(unit_groups(owner, len(texts))):
+    sentence = ~quoted
+    for i, rows in enumerate(unit_groups(np.where(sentence, owner, -1), len(texts))):
         if rows.size > 1:
             m = vecs[rows].mean(0)
             extra_vecs.append(m / max(float(np.linalg.norm(m)), 1e-9))
             extra_owner.append(i)
             extra_units.append(texts[i])
     if not extra_vecs:
-        return vecs, owner, units
+        return vecs, owner, units, quoted
     return (
         np.vstack([vecs, np.stack(extra_vecs)]),
         np.concatenate([owner, np.array(extra_owner, dtype=np.int64)]),
         [*units, *extra_units],
+        np.concatenate([quoted, np.zeros(len(extra_vecs), bool)]),
     )

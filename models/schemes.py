@@ -36,6 +36,9 @@ class Label:
     contrasts: tuple[str, ...] = ()  # look-alikes that do NOT carry it (count for abstain)
     threshold: float | None = None  # per-label override of the scheme threshold
     targets: tuple[str, ...] = ()  # keys of the scheme's [targets] this label speaks about
+    # speakers' sides (the `affiliation` column) whose words do not put this position forward:
+    # quoted on it, they report or oppose it (models.voices)
+    not_voiced_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,9 @@ def content_hash(scheme: Scheme, purpose: str) -> str:
     payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
     payload.append(sorted(scheme.targets.items()))
     payload += [t.abstain, t.multi, t.temperature, sorted(t.params.items())]
+    voices = [[lb.name, lb.not_voiced_by] for lb in scheme.labels if lb.not_voiced_by]
+    if voices:  # absent from schemes without them: their fingerprints stay
+        payload.append(voices)
     if scheme.model_thresholds:  # absent from schemes without tables: their fingerprints stay
         payload.append(sorted((m, sorted(v.items())) for m, v in scheme.model_thresholds.items()))
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
@@ -181,6 +187,9 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
                 contrasts=_str_tuple(raw.get("contrasts"), f"{source}: {lname}.contrasts"),
                 threshold=None if thr is None else float(thr),
                 targets=_str_tuple(raw.get("targets"), f"{source}: {lname}.targets"),
+                not_voiced_by=_str_tuple(
+                    raw.get("not_voiced_by"), f"{source}: {lname}.not_voiced_by"
+                ),
             )
         )
     stance = [lb for lb in labels if lb.name != abstain_name]
@@ -238,7 +247,13 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
 
 THRESHOLD_FIELDS = ("abstain", "multi", "temperature")
 # the embedding backend's knobs (models.prototypes) that a [thresholds.<model>] table may set
-PARAMS = ("top_k", "own_contrasts", "target_miss_sentence", "target_miss_paragraph")
+PARAMS = (
+    "top_k",
+    "own_contrasts",
+    "target_miss_sentence",
+    "target_miss_paragraph",
+    "quote_units",
+)
 
 
 def _model_table(

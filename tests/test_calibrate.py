@@ -71,6 +71,8 @@ def test_report_gives_mean_and_spread_over_fold_draws(classifier, repeats):
     assert "[thresholds]" in text
     assert result.setting.temperature in cal.TEMPERATURES
     assert set(result.setting.thresholds.values()) <= set(cal.THRESHOLDS)
+    assert result.setting.quote_units in cal.QUOTE_UNITS
+    assert f"quote_units = {result.setting.quote_units}" in text
 
 
 def test_another_models_setting_pastes_as_its_own_table(classifier):
@@ -90,3 +92,4 @@ def test_another_models_setting_pastes_as_its_own_table(classifier):
     gate = (chosen.thresholds.params["target_miss_sentence"],
             chosen.thresholds.params["target_miss_paragraph"])  # fmt: skip
     assert gate == result.setting.gate
+    assert chosen.thresholds.params["quote_units"] == result.setting.quote_units

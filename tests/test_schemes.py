@@ -92,7 +92,8 @@ PER_MODEL = {
     "labels": [{"name": "pro", "prototypes": ["I support it."], "threshold": 0.6},
                {"name": "anti", "prototypes": ["I oppose it."]}],
     "thresholds": {"abstain": 0.5, "temperature": 0.05, "top_k": 2,
-                   "big": {"pro": 0.4, "temperature": 0.08, "target_miss_paragraph": 0.3}},
+                   "big": {"pro": 0.4, "temperature": 0.08, "target_miss_paragraph": 0.3,
+                           "quote_units": 0}},
 }  # fmt: skip
 
 
@@ -100,8 +101,14 @@ PER_MODEL = {
     ("model", "pro", "anti", "temperature", "params"),
     [
         ("minilm", 0.6, 0.5, 0.05, {"top_k": 2.0}),  # no table of its own: the general values
-        ("big", 0.4, 0.5, 0.08, {"top_k": 2.0, "target_miss_paragraph": 0.3}),
-        ("big-fp32", 0.4, 0.5, 0.08, {"top_k": 2.0, "target_miss_paragraph": 0.3}),
+        ("big", 0.4, 0.5, 0.08, {"top_k": 2.0, "target_miss_paragraph": 0.3, "quote_units": 0}),
+        (
+            "big-fp32",
+            0.4,
+            0.5,
+            0.08,
+            {"top_k": 2.0, "target_miss_paragraph": 0.3, "quote_units": 0},
+        ),
         ("bigger", 0.6, 0.5, 0.05, {"top_k": 2.0}),
     ],
 )

@@ -1,0 +1,46 @@
+"""Whose voice a stance is in: a label the paragraph's speaker's side does not voice is dropped.
+
+The stance is the position a paragraph puts forward in the voice of its speaker. A speaker on a
+side the scheme lists in a label's ``not_voiced_by`` (e.g. a US official for ``us_critical``)
+who is quoted on that position reports or opposes it ("where you want to be as the history
+books are written", said of China): the paragraph keeps its other labels over threshold, or
+abstains. Applied by the pipeline where the stance and the attribution of a paragraph meet,
+for every backend; the label scores stay as the classifier gave them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from models.records import StanceResult
+from models.schemes import Scheme
+
+
+def in_voice(result: StanceResult, side: str, scheme: Scheme) -> StanceResult:
+    """``result`` without the labels that speakers of ``side`` do not voice (pure).
+
+    >>> from models.schemes import parse_scheme
+    >>> s = parse_scheme({"name": "s", "labels": [
+    ...     {"name": "pro", "prototypes": ["Yes."], "not_voiced_by": ["Them"]},
+    ...     {"name": "anti", "prototypes": ["No."]}]})
+    >>> r = StanceResult("pro", 0.8, {"pro": 0.8, "anti": 0.6, "none": 0.2}, False, ("pro", "anti"))
+    >>> in_voice(r, "Them", s).stance, in_voice(r, "Us", s).stance
+    ('anti', 'pro')
+    """
+    barred = {lb.name for lb in scheme.labels if side and side in lb.not_voiced_by}
+    if not barred or not (barred & {result.stance, *result.stances}):
+        return result
+    kept = tuple(n for n in result.stances if n not in barred)
+    if kept:
+        return replace(result, stance=kept[0], stance_score=result.scores[kept[0]], stances=kept)
+    abstain = scheme.abstain.name
+    voiced = [v for n, v in result.scores.items() if n != abstain and n not in barred]
+    score = round(1.0 - max(voiced, default=0.0), 4)
+    return replace(
+        result,
+        stance=abstain,
+        stance_score=score,
+        scores={**result.scores, abstain: score},
+        abstained=True,
+        stances=(),
+    )
