@@ -130,6 +130,7 @@ def paragraph_card(
     state: ViewState,
     key: str,
     corrections: str = "",
+    unvoiced: tuple[str, ...] = (),
 ) -> None:
     """One drilled-down paragraph: highlighted text, speaker, scores, evidence, reader link."""
     box = st.container(border=True, key=f"stance-{row['stance']}-card-{key}")
@@ -142,6 +143,11 @@ def paragraph_card(
     box.caption(escape_md(f"Stance: {stance} — scores: {scores_line(row, labels)}"))
     if row.get("evidence"):
         box.caption("Evidence: " + escape_md(str(row["evidence"])))
+    if unvoiced:
+        side = f"{row['affiliation']} speakers"
+        box.caption(
+            escape_md(f"Over threshold, but not voiced by {side} (scheme): {', '.join(unvoiced)}")
+        )
     mark_corrected(row, box)
     target = opened(state, str(row["doc"]), int(row["paragraph"]))
     left, right = box.columns([1, 1])

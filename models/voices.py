@@ -10,6 +10,7 @@ for every backend; the label scores stay as the classifier gave them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from models.records import StanceResult
@@ -44,3 +45,29 @@ def in_voice(result: StanceResult, side: str, scheme: Scheme) -> StanceResult:
         abstained=True,
         stances=(),
     )
+
+
+def unvoiced(row: Mapping[str, object], scheme: Scheme) -> tuple[str, ...]:
+    """For a table row (``score_<label>`` and ``affiliation`` columns): the labels that scored
+    over their threshold but that the speaker's side does not voice (why a row says otherwise).
+
+    >>> from models.schemes import parse_scheme
+    >>> s = parse_scheme({"name": "s", "labels": [
+    ...     {"name": "pro", "prototypes": ["Yes."], "not_voiced_by": ["Them"], "threshold": 0.5}]})
+    >>> unvoiced({"affiliation": "Them", "score_pro": 0.7}, s), unvoiced({"score_pro": 0.7}, s)
+    (('pro',), ())
+    """
+    side = str(row.get("affiliation") or "")
+    over = {
+        lb.name
+        for lb in scheme.labels
+        if _number(row.get(f"score_{lb.name}")) >= scheme.threshold(lb.name)
+    }
+    return tuple(lb.name for lb in scheme.labels if side in lb.not_voiced_by and lb.name in over)
+
+
+def _number(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("-inf")

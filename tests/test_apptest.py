@@ -95,6 +95,18 @@ def test_shared_selection_lists_its_paragraphs(app_env, rows: pd.DataFrame, by: 
     assert not at.warning
 
 
+def test_a_card_says_which_labels_its_speaker_does_not_voice(app_env, rows, scheme) -> None:
+    from models.voices import unvoiced
+
+    held = [r for _, r in rows.iterrows() if unvoiced(r, scheme)]
+    assert held  # the seeds have US officials whose words scored a label they do not voice
+    sel = Selection("affiliation", "United States", "none")
+    at = run({"sel_by": sel.by, "sel": sel.group, "sel_stance": sel.stance})
+    notes = [plain(c.value) for c in at.caption if "not voiced by" in plain(c.value)]
+    assert notes and all("United States speakers" in n for n in notes)
+    assert {n.rsplit(": ", 1)[1] for n in notes} <= {", ".join(unvoiced(r, scheme)) for r in held}
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

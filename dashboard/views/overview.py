@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components, sidebar
+from dashboard import components, data, sidebar
 from dashboard.charts import PICK, stance_bars
 from dashboard.frames import mix, select_rows
 from dashboard.state import Selection, selection_from_points, with_selection
 from dashboard.textfmt import escape_md
+from models.voices import unvoiced
 
 TOP_SPEAKERS = 15
 MAX_CARDS = 40
@@ -71,6 +72,7 @@ def _drilldown(view: sidebar.View) -> None:
                 f"Showing the first {MAX_TABLE_ROWS} of {len(rows)}; the downloads hold all."
             )
         return
+    scheme = data.effective(view.scheme, view.model)
     for i, (_, row) in enumerate(rows.head(MAX_CARDS).iterrows()):
         components.paragraph_card(
             row,
@@ -78,6 +80,7 @@ def _drilldown(view: sidebar.View) -> None:
             state=state,
             key=f"c{i}",
             corrections=view.corrections,
+            unvoiced=unvoiced(row, scheme),
         )
     if len(rows) > MAX_CARDS:
         st.caption(f"Showing the first {MAX_CARDS} of {len(rows)}; narrow the filters for more.")
