@@ -162,8 +162,9 @@ def table_path(cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...]) -> 
     """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet."""
     # a changed pipeline (code or its data files) re-analyses
     code = corpus_fingerprint((str(MODELS),), (".py", ".toml", ".csv"))
+    scheme_key = effective(sch, model).table_fingerprint
     key = hashlib.sha256(
-        f"{corpus_fingerprint(paths)}|{code}|{model}|{effective(sch, model).fingerprint}".encode()
+        f"{corpus_fingerprint(paths)}|{code}|{model}|{scheme_key}".encode()
     ).hexdigest()[:16]
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in model)[:40]
     return Path(cfg.cache_dir) / "dashboard" / f"{slug}-{key}.parquet"

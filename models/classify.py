@@ -1,10 +1,10 @@
 """Zero-shot stance classifiers behind one interface: ``classify(texts) -> list[StanceResult]``.
 
-- :class:`EmbeddingClassifier` (default, offline): every sentence of a paragraph is compared with
-  the scheme's prototype statements (all-MiniLM-L6-v2 embeddings); per sentence a softmax over
-  labels, gated by whether the sentence names the label's target; per paragraph the strongest
-  sentence per label; a calibrated per-label threshold abstains to the scheme's abstain label.
-  The deciding sentence is returned as evidence (see :mod:`models.prototypes`).
+- :class:`EmbeddingClassifier` (default, offline): every unit of a paragraph (its sentences and
+  quotations) is compared with the scheme's prototype statements (all-MiniLM-L6-v2 embeddings);
+  per unit a softmax over labels, gated by whether the unit names the label's target; per
+  paragraph the strongest unit per label; a calibrated per-label threshold abstains to the
+  scheme's abstain label. The deciding unit is returned as evidence (see :mod:`models.prototypes`).
 - :class:`NLIClassifier`: the transformers ``zero-shot-classification`` pipeline with any NLI model
   (hub id or local folder), using the scheme's hypotheses and template.
 

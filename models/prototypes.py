@@ -1,6 +1,7 @@
 """Prototype scoring for the embedding backend (pure numpy, no model).
 
-A paragraph is cut into units (its sentences and, for several sentences, their mean vector).
+A paragraph is cut into units (its sentences, its quotations of two words or more, and, for
+several sentences, the mean vector of the sentences).
 Each unit is compared with every prototype statement of the scheme; a label's similarity is the
 mean of its ``top_k`` best prototypes; with ``own_contrasts`` a label's look-alike ``contrasts``
 pull down that label alone (else they vote for the abstain label); a softmax over the labels
@@ -15,9 +16,11 @@ The knobs live in the scheme's ``[thresholds]`` table: ``temperature``, ``top_k`
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -25,7 +28,7 @@ from models.quotes import quotes_of
 from models.records import StanceResult
 from models.schemes import Scheme
 from models.targets import Targets, target_gate
-from models.text import split_sentences
+from models.text import cut_long, split_sentences
 
 
 @dataclass(frozen=True)
@@ -181,9 +184,21 @@ def decide(
     return results
 
 
-# Part of the stance cache key: change it when the units of a paragraph change.
-UNITS = "sentences+quotes-v2"
 MIN_QUOTE_WORDS = 2  # a quoted single word is a term ("costs"), not something said
+
+
+def _units_version() -> str:
+    """Part of the stance cache key: a hash of the code that cuts paragraphs into units (this
+    module, the sentence splitter, the quotation finder), so that changing it never serves
+    results computed from other units."""
+    here = Path(__file__).parent
+    h = hashlib.sha256(str(MIN_QUOTE_WORDS).encode())
+    for name in ("prototypes.py", "text.py", "quotes.py"):
+        h.update((here / name).read_bytes())
+    return "units-" + h.hexdigest()[:12]
+
+
+UNITS = _units_version()
 
 
 def _bare(text: str) -> str:
@@ -213,7 +228,11 @@ def paragraph_units(
         sentences = split_sentences(text)
         seen = {_bare(x) for x in sentences}
         said = [q for q in quotes_of(text) if len(q.split()) >= MIN_QUOTE_WORDS] if quotes else []
-        extra = [q for q in dict.fromkeys(said) if _bare(q) not in seen]
+        extra: list[str] = []
+        for piece in (piece for q in said for piece in cut_long(q)):
+            if _bare(piece) not in seen:
+                seen.add(_bare(piece))  # once each, however often quoted
+                extra.append(piece)
         units += sentences + extra
         owner += [i] * (len(sentences) + len(extra))
         quoted += [False] * len(sentences) + [True] * len(extra)

@@ -60,8 +60,8 @@ class StanceResult:
     stance_score: float
     scores: dict[str, float] = field(default_factory=dict)  # per label, incl. abstain
     abstained: bool = False
-    stances: tuple[str, ...] = ()  # every label over its threshold (multi-label)
-    evidence: str = ""  # the sentence that decided it
+    stances: tuple[str, ...] = ()  # the labels over their thresholds, the top one first
+    evidence: str = ""  # the unit (sentence or quotation) that decided it
     evidence_score: float = 0.0
 
 

@@ -15,6 +15,9 @@ import json
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import get_args
+
+from models.records import Affiliation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SCHEME = DATA_DIR / "scheme_default.toml"
@@ -109,6 +112,15 @@ class Scheme:
         """A short hash of everything that changes classification output."""
         return content_hash(self, "classify")
 
+    @property
+    def table_fingerprint(self) -> str:
+        """``fingerprint`` and the ``not_voiced_by`` sides, applied after classification (so
+        editing them re-decides a table without reclassifying a paragraph)."""
+        voices = [[lb.name, lb.not_voiced_by] for lb in self.labels if lb.not_voiced_by]
+        if not voices:
+            return self.fingerprint
+        return hashlib.sha256(json.dumps([self.fingerprint, voices]).encode()).hexdigest()[:16]
+
     def label_fingerprint(self, name: str) -> str:
         """Hash of one label's classifier inputs, so a changed label recomputes only itself."""
         lb = self.label(name)
@@ -126,9 +138,6 @@ def content_hash(scheme: Scheme, purpose: str) -> str:
     payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
     payload.append(sorted(scheme.targets.items()))
     payload += [t.abstain, t.multi, t.temperature, sorted(t.params.items())]
-    voices = [[lb.name, lb.not_voiced_by] for lb in scheme.labels if lb.not_voiced_by]
-    if voices:  # absent from schemes without them: their fingerprints stay
-        payload.append(voices)
     if scheme.model_thresholds:  # absent from schemes without tables: their fingerprints stay
         payload.append(sorted((m, sorted(v.items())) for m, v in scheme.model_thresholds.items()))
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
@@ -192,6 +201,16 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
                 ),
             )
         )
+    sides = get_args(Affiliation)
+    for lb in labels:
+        wrong = [v for v in lb.not_voiced_by if v not in sides]
+        if wrong:
+            raise SchemeError(
+                f"{source}: {lb.name}.not_voiced_by: unknown sides {wrong}; "
+                f"the sides are {', '.join(sides)}"
+            )
+        if lb.name == abstain_name and lb.not_voiced_by:
+            raise SchemeError(f"{source}: the abstain label {lb.name!r} takes no not_voiced_by")
     stance = [lb for lb in labels if lb.name != abstain_name]
     if not stance:
         raise SchemeError(f"{source}: needs at least one label besides {abstain_name!r}")

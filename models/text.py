@@ -25,15 +25,19 @@ def split_sentences(text: str) -> list[str]:
         parts.append(text[start : m.start() + len(m.group(0).rstrip())].strip())
         start = m.end()
     parts.append(text[start:].strip())
+    return [piece for p in parts for piece in cut_long(p)]
+
+
+def cut_long(text: str) -> list[str]:
+    """``text`` in pieces of at most ``MAX_UNIT_CHARS``, cut at a clause boundary if there is one
+    (an over-long "sentence" or quotation); empty text gives no piece."""
     out: list[str] = []
-    for p in parts:
-        if not p:
-            continue
-        while len(p) > MAX_UNIT_CHARS:  # over-long "sentences": cut at a clause boundary
-            cut = max(p.rfind(", ", 0, MAX_UNIT_CHARS), p.rfind("; ", 0, MAX_UNIT_CHARS))
-            cut = cut if cut > MAX_UNIT_CHARS // 3 else MAX_UNIT_CHARS
-            out.append(p[: cut + 1].strip())
-            p = p[cut + 1 :].strip()
-        if p:
-            out.append(p)
+    p = text.strip()
+    while len(p) > MAX_UNIT_CHARS:
+        cut = max(p.rfind(", ", 0, MAX_UNIT_CHARS), p.rfind("; ", 0, MAX_UNIT_CHARS))
+        cut = cut if cut > MAX_UNIT_CHARS // 3 else MAX_UNIT_CHARS
+        out.append(p[: cut + 1].strip())
+        p = p[cut + 1 :].strip()
+    if p:
+        out.append(p)
     return out

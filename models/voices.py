@@ -20,20 +20,36 @@ from models.schemes import Scheme
 def in_voice(result: StanceResult, side: str, scheme: Scheme) -> StanceResult:
     """``result`` without the labels that speakers of ``side`` do not voice (pure).
 
+    A voiced top label stays, its barred companions leave ``stances``; a barred top label gives
+    way to the voiced label furthest over its own threshold (as the classifier picks), or the
+    paragraph abstains. Its evidence was the barred label's, so it is cleared.
+
     >>> from models.schemes import parse_scheme
     >>> s = parse_scheme({"name": "s", "labels": [
-    ...     {"name": "pro", "prototypes": ["Yes."], "not_voiced_by": ["Them"]},
+    ...     {"name": "pro", "prototypes": ["Yes."], "not_voiced_by": ["China"]},
     ...     {"name": "anti", "prototypes": ["No."]}]})
     >>> r = StanceResult("pro", 0.8, {"pro": 0.8, "anti": 0.6, "none": 0.2}, False, ("pro", "anti"))
-    >>> in_voice(r, "Them", s).stance, in_voice(r, "Us", s).stance
+    >>> in_voice(r, "China", s).stance, in_voice(r, "Russia", s).stance
     ('anti', 'pro')
     """
     barred = {lb.name for lb in scheme.labels if side and side in lb.not_voiced_by}
     if not barred or not (barred & {result.stance, *result.stances}):
         return result
-    kept = tuple(n for n in result.stances if n not in barred)
-    if kept:
-        return replace(result, stance=kept[0], stance_score=result.scores[kept[0]], stances=kept)
+    stances = tuple(n for n in result.stances if n not in barred)
+    if result.stance not in barred:
+        return replace(result, stances=stances)
+    over = [
+        lb.name
+        for lb in scheme.labels
+        if lb.name not in barred and result.scores.get(lb.name, 0.0) >= scheme.threshold(lb.name)
+    ]
+    cleared = {"evidence": "", "evidence_score": 0.0}
+    if over:
+        top = max(over, key=lambda n: result.scores[n] / scheme.threshold(n))
+        rest = tuple(n for n in stances if n != top) if scheme.multi_label else ()
+        return replace(
+            result, stance=top, stance_score=result.scores[top], stances=(top, *rest), **cleared
+        )
     abstain = scheme.abstain.name
     voiced = [v for n, v in result.scores.items() if n != abstain and n not in barred]
     score = round(1.0 - max(voiced, default=0.0), 4)
@@ -44,26 +60,37 @@ def in_voice(result: StanceResult, side: str, scheme: Scheme) -> StanceResult:
         scores={**result.scores, abstain: score},
         abstained=True,
         stances=(),
+        **cleared,
     )
 
 
 def unvoiced(row: Mapping[str, object], scheme: Scheme) -> tuple[str, ...]:
-    """For a table row (``score_<label>`` and ``affiliation`` columns): the labels that scored
-    over their threshold but that the speaker's side does not voice (why a row says otherwise).
+    """For a table row (``score_<label>``, ``stance(s)`` and ``affiliation`` columns): the labels
+    that scored over their threshold but that the speaker's side does not voice, so the row
+    does not carry them (nothing for a row a person corrected: the rule ran on the model's
+    speaker).
 
     >>> from models.schemes import parse_scheme
     >>> s = parse_scheme({"name": "s", "labels": [
-    ...     {"name": "pro", "prototypes": ["Yes."], "not_voiced_by": ["Them"], "threshold": 0.5}]})
-    >>> unvoiced({"affiliation": "Them", "score_pro": 0.7}, s), unvoiced({"score_pro": 0.7}, s)
+    ...     {"name": "pro", "prototypes": ["Y."], "not_voiced_by": ["Russia"], "threshold": 0.5}]})
+    >>> unvoiced({"affiliation": "Russia", "score_pro": 0.7}, s), unvoiced({"score_pro": 0.7}, s)
     (('pro',), ())
     """
+    corrected = (row.get(c) for c in ("corrected_stance", "corrected_actor"))
+    if any(isinstance(v, str) and v for v in corrected):
+        return ()
     side = str(row.get("affiliation") or "")
+    carried = {str(row.get("stance") or ""), *str(row.get("stances") or "").split(";")}
     over = {
         lb.name
         for lb in scheme.labels
         if _number(row.get(f"score_{lb.name}")) >= scheme.threshold(lb.name)
     }
-    return tuple(lb.name for lb in scheme.labels if side in lb.not_voiced_by and lb.name in over)
+    return tuple(
+        n
+        for lb in scheme.labels
+        if side in lb.not_voiced_by and (n := lb.name) in over and n not in carried
+    )
 
 
 def _number(value: object) -> float:

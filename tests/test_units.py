@@ -9,6 +9,7 @@ import pytest
 
 from models.classify import EmbeddingClassifier
 from models.prototypes import paragraph_units, with_paragraph_means
+from models.text import MAX_UNIT_CHARS
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,7 @@ def _without_quote_units(scheme):
         ('"We want peace."', []),  # the quotation is the whole sentence already
         ('"Stop now," he said, "and talk." "Stop now," she echoed.', ["Stop now", "and talk."]),
         ("No quotation marks at all here.", []),
+        ('He said "stop now" and she said "Stop now!"', ["stop now"]),  # once each
     ],
 )  # fmt: skip
 def test_quotations_of_two_words_or_more_become_units(text, quotes):
@@ -39,6 +41,15 @@ def test_quotations_of_two_words_or_more_become_units(text, quotes):
     assert [u for u, q in zip(units, quoted, strict=True) if q] == quotes
     assert all(u in text for u in units) and owner.tolist() == [0] * len(units)
     assert quoted.tolist() == sorted(quoted.tolist())  # sentences first, then quotations
+
+
+def test_a_long_quotation_is_cut_like_a_long_sentence():
+    text = 'The envoy said: "' + "we want talks, " * 80 + 'now." Then he left.'
+    units, _, quoted = paragraph_units([text])
+    said = [u for u, q in zip(units, quoted, strict=True) if q]
+    assert said and all(0 < len(u) <= MAX_UNIT_CHARS for u in units)  # a piece the sentence
+    # pieces do not already hold is a unit of its own
+    assert all(u in text for u in said)
 
 
 def test_paragraph_mean_leaves_quotation_units_out():
