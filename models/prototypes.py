@@ -194,7 +194,12 @@ def _units_version() -> str:
     here = Path(__file__).parent
     h = hashlib.sha256(str(MIN_QUOTE_WORDS).encode())
     for name in ("prototypes.py", "text.py", "quotes.py"):
-        h.update((here / name).read_bytes())
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:  # installed without sources: the package version stands in
+            from models import __version__
+
+            h.update(f"{name}@{__version__}".encode())
     return "units-" + h.hexdigest()[:12]
 
 

@@ -71,6 +71,23 @@ def test_changed_scheme_recomputes_stances_only(seed_analysis, cache_dir, scheme
     assert result.stats["attributed_docs"] == 0
 
 
+def test_changed_units_code_recomputes_stances_changed_voices_only_redecide(
+    seed_analysis, cache_dir, scheme, monkeypatch
+):
+    import models.pipeline
+
+    monkeypatch.setattr(models.pipeline, "UNITS", "units-edited")  # as after an edit of text.py
+    result = analyze([SEEDS], cache_dir=cache_dir)
+    assert result.stats["classified"] == int((result.table["kind"] == "content").sum())
+    assert result.stats["embedded"] == 0  # every unit's vector comes from the cache
+    monkeypatch.undo()
+    unbarred = replace(scheme, labels=tuple(replace(lb, not_voiced_by=()) for lb in scheme.labels))
+    again = analyze([SEEDS], scheme=unbarred, cache_dir=cache_dir)
+    assert again.stats["classified"] == 0  # the voice rule runs after the stance cache
+    us = again.table["affiliation"] == "United States"
+    assert (again.table.loc[us, "stance"] != seed_analysis.table.loc[us, "stance"]).any()
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
 def test_table_round_trip(seed_table, tmp_path, suffix):
     path = write_table(seed_table, tmp_path / f"t{suffix}")
