@@ -3,14 +3,16 @@
 The corpus files are split into ``n`` shards of similar size; each shard is analysed by
 ``run_shard`` (the streaming pipeline) into its own Parquet file under ``<out>.shards/``; the
 shards are then concatenated into ``out``. A shard whose file exists is finished and is never
-redone, so an interrupted run resumes where it stopped. With ``executor="ray"`` the shards run
-as Ray tasks: ``address=None`` starts a local Ray instance, ``address="auto"`` or
-``"ray://head:10001"`` uses a cluster (every node needs stancemap installed, and the corpus and
-output folder on a shared file system).
+redone, so an interrupted run resumes where it stopped, as long as it was made from the same
+files, settings and code (its key, :func:`shard_key`; another key redoes it). With
+``executor="ray"`` the shards run as Ray tasks: ``address=None`` starts a local Ray instance,
+``address="auto"`` or ``"ray://head:10001"`` uses a cluster (every node needs stancemap
+installed, and the corpus and output folder on a shared file system).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -69,15 +71,60 @@ def run_shard(
 
     target = Path(out_dir) / f"shard-{index:05d}.parquet"
     done = target.with_suffix(".json")
+    key = shard_key(files, settings)
     if target.exists() and done.exists():
         meta = json.loads(done.read_text(encoding="utf-8"))
-        problems = tuple(ReadProblem(**p) for p in meta["problems"])
-        return ShardResult(index, str(target), meta["rows"], problems, skipped=True)
+        if meta.get("key") == key:
+            problems = tuple(ReadProblem(**p) for p in meta["problems"])
+            return ShardResult(index, str(target), meta["rows"], problems, skipped=True)
+        done.unlink()  # made from other files, settings or code: redo it
     engine = Engine(settings, Cache(cache_dir))  # type: ignore[arg-type]
     rows, problems = analyze_to_file(list(files), target, engine=engine)
-    meta = {"rows": rows, "problems": [asdict(p) for p in problems], "files": list(files)}
+    meta = {
+        "rows": rows,
+        "problems": [asdict(p) for p in problems],
+        "files": list(files),
+        "key": key,
+    }
     done.write_text(json.dumps(meta), encoding="utf-8")
     return ShardResult(index, str(target), rows, tuple(problems))
+
+
+def shard_key(files: Sequence[str], settings: object) -> str:
+    """What a finished shard depends on: its files (name, size, modification time), the model,
+    the scheme (voices included), the speaker registry, the spaCy model and the code."""
+    from models.prototypes import UNITS
+
+    s = settings
+    stats = [(f, *_stat(Path(f))) for f in files]
+    parts = [
+        stats,
+        s.model,  # type: ignore[attr-defined]
+        s.scheme.for_model(s.model).table_fingerprint,  # type: ignore[attr-defined]
+        getattr(s.registry, "fingerprint", ""),  # type: ignore[attr-defined]
+        s.spacy_model or "",  # type: ignore[attr-defined]
+        UNITS,
+        _code_digest(),
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _code_digest() -> str:
+    """The package's modules and data files, as the dashboard keys its cached tables."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for f in sorted([*here.glob("*.py"), *here.glob("data/*")]):
+        if f.is_file():
+            h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def analyze_sharded(

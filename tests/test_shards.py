@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,15 @@ def test_local_shards_resume(settings, seed_table, cache_dir, tmp_path):
     second = analyze_sharded([SEEDS], out, settings=settings, shards=3, cache_dir=cache_dir)
     assert [r.skipped for r in sorted(second, key=lambda r: r.index)] == [True, False, True]
     assert sorted(read_table(out)["text"]) == sorted(seed_table["text"])
+    # another scheme: no finished shard is reused (each was made under the old one)
+    barred = replace(settings.scheme, labels=tuple(replace(lb, not_voiced_by=("Russia",))
+                                                  for lb in settings.scheme.labels))  # fmt: skip
+    third = analyze_sharded([SEEDS], out, settings=replace(settings, scheme=barred), shards=3,
+                            cache_dir=cache_dir)  # fmt: skip
+    assert not any(r.skipped for r in third)
+    again = analyze_sharded([SEEDS], out, settings=replace(settings, scheme=barred), shards=3,
+                            cache_dir=cache_dir)  # fmt: skip
+    assert all(r.skipped for r in again)
 
 
 def test_ray_local_writes_the_same_table(settings, seed_table, cache_dir, tmp_path):
