@@ -33,17 +33,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-import models
 from dashboard.frames import content, options, prepare
 from dashboard.state import DEFAULT_CORPUS
 from models import packaged
-from models.cache import default_cache_dir
+from models.cache import code_fingerprint, default_cache_dir, files_fingerprint
 from models.corrections import Correction, append_correction, apply_corrections, load_corrections
 from models.schemes import Scheme, load_scheme
 from models.workspace import CorpusInfo, Workspace, default_workspace
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = Path(models.__file__).resolve().parent
 BUILTIN_MODELS = ("minilm", "minilm-fp32")
 
 
@@ -136,21 +134,6 @@ def scheme(path: str) -> Scheme:
     return load_scheme(path or None)
 
 
-def corpus_fingerprint(paths: tuple[str, ...], suffixes: tuple[str, ...] = ()) -> str:
-    """Hash of the files' names, sizes and mtimes (changes when a file changes)."""
-    h = hashlib.sha256()
-    for root in paths:
-        p = Path(root)
-        files = sorted(p.rglob("*")) if p.is_dir() else [p]
-        for f in files:
-            if "__pycache__" in f.parts or (suffixes and f.suffix not in suffixes):
-                continue
-            if f.is_file():
-                s = f.stat()
-                h.update(f"{f}\x1f{s.st_size}\x1f{s.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
 def effective(sch: Scheme, model: str) -> Scheme:
     """The scheme as ``model`` classifies with it (its ``[thresholds.<model>]`` applied)."""
     from models.classify import parse_model_spec
@@ -160,11 +143,10 @@ def effective(sch: Scheme, model: str) -> Scheme:
 
 def table_path(cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...]) -> Path:
     """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet."""
-    # a changed pipeline (code or its data files) re-analyses
-    code = corpus_fingerprint((str(MODELS),), (".py", ".toml", ".csv"))
+    code = code_fingerprint()  # a changed pipeline (code or its data files) re-analyses
     scheme_key = effective(sch, model).table_fingerprint
     key = hashlib.sha256(
-        f"{corpus_fingerprint(paths)}|{code}|{model}|{scheme_key}".encode()
+        f"{files_fingerprint(paths)}|{code}|{model}|{scheme_key}".encode()
     ).hexdigest()[:16]
     slug = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in model)[:40]
     return Path(cfg.cache_dir) / "dashboard" / f"{slug}-{key}.parquet"

@@ -107,3 +107,24 @@ class CachedEmbedder:
         return np.stack([np.frombuffer(found[k], dtype=np.float16) for k in keys]).astype(
             np.float32
         )
+
+
+def files_fingerprint(paths: Sequence[str | Path], suffixes: tuple[str, ...] = ()) -> str:
+    """Hash of the files' names, sizes and mtimes under ``paths`` (files or folders; only
+    ``suffixes`` when given): it changes when a file changes."""
+    h = hashlib.sha256()
+    for root in paths:
+        p = Path(root)
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in files:
+            if "__pycache__" in f.parts or (suffixes and f.suffix not in suffixes):
+                continue
+            if f.is_file():
+                s = f.stat()
+                h.update(f"{f}\x1f{s.st_size}\x1f{s.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def code_fingerprint() -> str:
+    """The pipeline's code and data files (a changed pipeline re-analyses)."""
+    return files_fingerprint((str(Path(__file__).resolve().parent),), (".py", ".toml", ".csv"))

@@ -39,10 +39,7 @@ class Units:
     owner: np.ndarray  # (n_units,) index of the paragraph each unit belongs to
     texts: list[str]  # the unit texts (evidence)
     mentions: list[frozenset[str]]  # targets each unit names
-    quoted: np.ndarray | None = None  # (n_units,) bool: a quotation unit (None: no such units)
-
-    def is_quote(self) -> np.ndarray:
-        return np.zeros(len(self.texts), bool) if self.quoted is None else self.quoted
+    quoted: np.ndarray  # (n_units,) bool: a quotation unit (not a sentence or a mean)
 
     def subset(self, idx: Sequence[int]) -> Units:
         """The units of paragraphs ``idx``, renumbered 0..len(idx)-1 in that order."""
@@ -53,7 +50,7 @@ class Units:
             np.array([remap[o] for o in self.owner[rows].tolist()], dtype=np.int64),
             [self.texts[r] for r in rows],
             [self.mentions[r] for r in rows],
-            self.is_quote()[rows],
+            self.quoted[rows],
         )
 
 
@@ -112,7 +109,7 @@ def unit_probs(
     z = np.exp(z - z.max(1, keepdims=True))
     probs = z / z.sum(1, keepdims=True)
     if param(scheme, "quote_units", 1.0) <= 0:  # quotations not scored on their own
-        probs[units.is_quote()] = 0.0
+        probs[units.quoted] = 0.0
     return target_gate(
         probs,
         units.owner,

@@ -93,38 +93,18 @@ def run_shard(
 def shard_key(files: Sequence[str], settings: object) -> str:
     """What a finished shard depends on: its files (name, size, modification time), the model,
     the scheme (voices included), the speaker registry, the spaCy model and the code."""
-    from models.prototypes import UNITS
+    from models.cache import code_fingerprint, files_fingerprint
 
     s = settings
-    stats = [(f, *_stat(Path(f))) for f in files]
     parts = [
-        stats,
+        files_fingerprint(files),
         s.model,  # type: ignore[attr-defined]
         s.scheme.for_model(s.model).table_fingerprint,  # type: ignore[attr-defined]
         getattr(s.registry, "fingerprint", ""),  # type: ignore[attr-defined]
         s.spacy_model or "",  # type: ignore[attr-defined]
-        UNITS,
-        _code_digest(),
+        code_fingerprint(),
     ]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
-
-
-def _stat(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (st.st_size, st.st_mtime_ns)
-
-
-def _code_digest() -> str:
-    """The package's modules and data files, as the dashboard keys its cached tables."""
-    here = Path(__file__).parent
-    h = hashlib.sha256()
-    for f in sorted([*here.glob("*.py"), *here.glob("data/*")]):
-        if f.is_file():
-            h.update(f.name.encode() + f.read_bytes())
-    return h.hexdigest()[:16]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
 def analyze_sharded(

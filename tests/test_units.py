@@ -74,10 +74,10 @@ PARAGRAPHS = [
 def test_quotation_units_only_add_evidence(embedding):
     """Scored with its quotations a paragraph can only gain: a label's score is its best unit."""
     units = embedding.units(PARAGRAPHS)
-    assert units.is_quote().sum() == 2
+    assert units.quoted.sum() == 2
     with_quotes = embedding.decide(units, len(PARAGRAPHS))
     without = embedding.decide(units, len(PARAGRAPHS), _without_quote_units(embedding.scheme))
-    quotes = {u for u, q in zip(units.texts, units.is_quote(), strict=True) if q}
+    quotes = {u for u, q in zip(units.texts, units.quoted, strict=True) if q}
     for a, b, text in zip(with_quotes, without, PARAGRAPHS, strict=True):
         for label in embedding.scheme.label_names[:-1]:
             assert a.scores[label] >= b.scores[label]
@@ -89,14 +89,14 @@ def test_quotation_units_only_add_evidence(embedding):
 def test_subset_keeps_the_quotation_mask(embedding):
     units = embedding.units(PARAGRAPHS)
     sub = units.subset([1])
-    assert sub.is_quote().tolist() == [False, True]
+    assert sub.quoted.tolist() == [False, True]
     assert sub.texts[1] == "containment of a rising power"
 
 
 def test_quote_units_off_encodes_no_quotations(embedding, encoder):
     off = EmbeddingClassifier(_without_quote_units(embedding.scheme), encoder.encode)
-    assert not off.units(PARAGRAPHS).is_quote().any()
-    assert off.units(PARAGRAPHS, quotes=True).is_quote().sum() == 2  # calibrate tries both
+    assert not off.units(PARAGRAPHS).quoted.any()
+    assert off.units(PARAGRAPHS, quotes=True).quoted.sum() == 2  # calibrate tries both
     assert off.classify(PARAGRAPHS) == embedding.decide(
         embedding.units(PARAGRAPHS), len(PARAGRAPHS), off.scheme
     )  # leaving them out of the encoding or of the scoring: the same results
