@@ -176,21 +176,28 @@ def toml_key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
 
 
-def format_calibration(c: Calibration, model: str = "minilm") -> str:
+def format_calibration(c: Calibration, model: str = "minilm", own_table: bool = False) -> str:
     """The report, and the setting as TOML: the general ``[thresholds]`` for the default model,
-    a ``[thresholds.<model>]`` table (read by ``Scheme.for_model``) for any other."""
+    a ``[thresholds.<model>]`` table (read by ``Scheme.for_model``) for any other, and for the
+    default model too where the scheme has a table of its own (``own_table``: pasted into the
+    general table, the setting would stay hidden under it)."""
     multi = (
         f"{c.multi_precision:.2f} of {c.multi_count}" if c.multi_precision is not None else "none"
     )
     s = c.setting
     acc, acc_sd, f1, f1_sd = c.spread
-    general = model.removesuffix("-fp32") == "minilm"
+    general = model.removesuffix("-fp32") == "minilm" and not own_table
     lines = [
         f"{len(s.thresholds)} labels; cross-validated (held-out folds, {len(c.draws) or 1} "
         f"fold draws): accuracy {acc:.3f} ± {acc_sd:.3f}, macro-F1 {f1:.3f} ± {f1_sd:.3f}",
         f"fit on all gold (optimistic): accuracy {c.fit.accuracy:.3f}, "
         f"macro-F1 {c.fit.macro_f1:.3f}",
         f"second labels in `stances` (cross-validated) that gold accepts: {multi}",
+        *(
+            f"  {d}: accuracy {v['accuracy']:.3f} of {v['n']} (cross-validated, first draw)"
+            for d, v in c.cv.per_doc.items()
+            if len(c.cv.per_doc) > 1
+        ),
         "",
         "# paste into the scheme TOML:",
         "[thresholds]" if general else f"[thresholds.{toml_key(model.removesuffix('-fp32'))}]",

@@ -161,12 +161,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     reports = {name: evaluate_table(table, gold) for name, gold in golds.items()}
     if len(reports) == 1:  # one report: printed as before
         report = next(iter(reports.values()))
-        print(json.dumps(report.as_dict()) if args.json else format_report(report))
+        print(json.dumps(report.as_dict()) if args.json else format_report(report, args.misses))
     elif args.json:
         print(json.dumps({name: r.as_dict() for name, r in reports.items()}))
     else:
         named = {"gold": args.gold, "corrections": args.corrections}
-        print("\n\n".join(f"== {n}: {named[n]}\n{format_report(r)}" for n, r in reports.items()))
+        text = (f"== {n}: {named[n]}\n{format_report(r, args.misses)}" for n, r in reports.items())
+        print("\n\n".join(text))
     return 0
 
 
@@ -192,16 +193,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from models.pipeline import Engine, Settings
     from models.schemes import load_scheme
 
-    engine = Engine(
-        Settings(load_scheme(args.scheme), args.model or "minilm"), Cache(args.cache_dir)
-    )
+    scheme = load_scheme(args.scheme)
+    engine = Engine(Settings(scheme, args.model or "minilm"), Cache(args.cache_dir))
     clf = engine.classifier()
     if not isinstance(clf, EmbeddingClassifier):
         print("error: calibrate works on the embedding backend", file=sys.stderr)
         return 2
     gold = load_gold(args.gold)
     report = calibrate(clf, gold, folds=args.folds, repeats=args.repeats)
-    print(format_calibration(report, engine.spec.name))
+    name = engine.spec.name
+    own = any(n in scheme.model_thresholds for n in (name, name.removesuffix("-fp32")))
+    print(format_calibration(report, name, own_table=own))
     return 0
 
 

@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     e.add_argument("--paths", nargs="*", default=DEFAULT_PATHS, help="corpus when no export given")
     e.add_argument("--json", action="store_true", help="print the report as JSON")
+    e.add_argument(
+        "--misses", action="store_true", help="list every paragraph whose stance is wrong"
+    )
     _common(e)
     c = sub.add_parser("actors", help="list speakers with counts, role and affiliation")
     c.add_argument("paths", nargs="*", default=DEFAULT_PATHS)

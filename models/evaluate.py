@@ -44,6 +44,8 @@ class Report:
     actor_accuracy: float | None
     furniture_kept_out: tuple[int, int]
     unmatched: list[str] = field(default_factory=list)
+    per_doc: dict[str, dict[str, float]] = field(default_factory=dict)  # doc -> n, accuracy
+    misses: list[dict[str, object]] = field(default_factory=list)  # the wrong stances
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -77,6 +79,8 @@ def evaluate_table(table: pd.DataFrame, gold: list[dict]) -> Report:
     confusion: dict[str, Counter[str]] = {lb: Counter() for lb in labels}
     n = matched = right = actor_right = actor_n = furn_ok = furn_n = 0
     unmatched: list[str] = []
+    docs: dict[str, list[bool]] = {}
+    misses: list[dict[str, object]] = []
     for g in gold:
         row = _match(g, by_doc)
         if g["kind"] in ("boilerplate", "heading"):
@@ -95,6 +99,12 @@ def evaluate_table(table: pd.DataFrame, gold: list[dict]) -> Report:
         pred = str(row.get("stance") or "none")
         ok = pred in g["accept"]
         right += ok
+        docs.setdefault(str(g["doc"]), []).append(ok)
+        if not ok:
+            misses.append(
+                {"doc": g["doc"], "index": g["index"], "gold": g["stance"],
+                 "accept": list(g["accept"]), "predicted": pred, "text": g["text"]}
+            )  # fmt: skip
         truth = pred if ok else g["stance"]
         confusion[truth][pred] += 1
         if pred == truth:
@@ -122,10 +132,19 @@ def evaluate_table(table: pd.DataFrame, gold: list[dict]) -> Report:
         actor_accuracy=round(actor_right / actor_n, 3) if actor_n else None,
         furniture_kept_out=(furn_ok, furn_n),
         unmatched=unmatched,
+        per_doc={d: {"n": len(v), "accuracy": round(sum(v) / len(v), 3)} for d, v in docs.items()},
+        misses=misses,
     )
 
 
-def format_report(r: Report) -> str:
+def _snippet(text: object, width: int = 90) -> str:
+    """One line of untrusted text for a terminal: control characters out, whitespace folded."""
+    s = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def format_report(r: Report, misses: bool = False) -> str:
+    """The report as text; with ``misses`` every wrongly labelled paragraph too."""
     lines = [
         f"paragraphs: {r.n} (matched {r.matched})",
         f"stance accuracy: {r.accuracy:.3f}   macro-F1: {r.macro_f1:.3f}",
@@ -144,6 +163,16 @@ def format_report(r: Report) -> str:
     lines.append(" " * 16 + "".join(f"{p[:14]:>15}" for p in preds))
     for gl, row in r.confusion.items():
         lines.append(f"{gl:<16}" + "".join(f"{row.get(p, 0):>15}" for p in preds))
+    if len(r.per_doc) > 1:
+        lines += ["", "by document (accuracy, paragraphs)"]
+        lines += [f"  {d:<40}{v['accuracy']:>7.3f}{v['n']:>6}" for d, v in r.per_doc.items()]
     if r.unmatched:
         lines.append(f"unmatched gold items: {', '.join(r.unmatched[:20])}")
+    if misses and r.misses:
+        lines += ["", f"wrong stances ({len(r.misses)}): doc:index  gold -> predicted  text"]
+        lines += [
+            f"  {_snippet(m['doc'], 40)}:{m['index']}  {m['gold']} -> {m['predicted']}  "
+            f"{_snippet(m['text'])}"
+            for m in r.misses
+        ]
     return "\n".join(lines)

@@ -93,3 +93,23 @@ def test_another_models_setting_pastes_as_its_own_table(classifier):
             chosen.thresholds.params["target_miss_paragraph"])  # fmt: skip
     assert gate == result.setting.gate
     assert chosen.thresholds.params["quote_units"] == result.setting.quote_units
+
+
+def test_the_default_models_own_table_is_where_its_setting_goes(classifier):
+    import tomllib
+
+    result = cal.calibrate(classifier, _gold(), folds=3)
+    cases = [  # (model, the scheme has a table of its own, header printed)
+        ("minilm", False, "[thresholds]"),
+        ("minilm", True, "[thresholds.minilm]"),
+        ("minilm-fp32", True, "[thresholds.minilm]"),
+        ("mpnet", False, "[thresholds.mpnet]"),
+    ]
+    for model, own, header in cases:
+        text = cal.format_calibration(result, model, own_table=own)
+        assert f"\n{header}\n" in text, (model, own)
+        if header != "[thresholds]":
+            table = tomllib.loads(text[text.index(header) :])["thresholds"][
+                "minilm" if "minilm" in model else model
+            ]
+            assert {n: table[n] for n in result.thresholds} == result.thresholds

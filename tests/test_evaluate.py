@@ -88,3 +88,36 @@ def test_missing_rows_are_unmatched_and_wrong():
     assert r.accuracy == pytest.approx(2 / 3, abs=1e-3)
     text = format_report(r)
     assert "unmatched gold items: a.txt:0" in text and "confusion" in text
+
+
+@pytest.mark.parametrize(
+    ("stances", "wrong"),
+    [
+        (["china_neutral", "us_critical", "none"], []),
+        (
+            ["none", "none", "us_critical"],
+            [(0, "china_neutral", "none"), (2, "none", "us_critical")],
+        ),
+    ],
+)
+def test_misses_and_documents(stances, wrong):
+    two_docs = table(stances, [""] * 3)
+    two_docs.loc[2, "doc"] = "b.txt"
+    gold = [dict(g, doc="b.txt") if g["index"] == 2 else g for g in GOLD]
+    r = evaluate_table(two_docs, gold)
+    assert [(m["index"], m["gold"], m["predicted"]) for m in r.misses] == wrong
+    assert r.per_doc["a.txt"]["n"] == 2 and r.per_doc["b.txt"]["n"] == 1
+    assert r.per_doc["b.txt"]["accuracy"] == (0.0 if wrong else 1.0)
+    text = format_report(r, misses=True)
+    assert "by document" in text
+    assert ("wrong stances" in text) == bool(wrong)
+    assert "wrong stances" not in format_report(r)
+
+
+def test_misses_print_untrusted_text_on_one_line():
+    gold = [dict(GOLD[0], text="China wants\x1b[31m peace\n\ttalks now.")]
+    t = pd.DataFrame({"doc": ["a.txt"], "text": [gold[0]["text"]], "kind": ["content"],
+                      "stance": ["none"], "actor": [""]})  # fmt: skip
+    line = format_report(evaluate_table(t, gold), misses=True).splitlines()[-1]
+    assert "\x1b" not in line and "\n" not in line and "\t" not in line
+    assert line.endswith("China wants [31m peace talks now.")
