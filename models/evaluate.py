@@ -90,21 +90,21 @@ def evaluate_table(table: pd.DataFrame, gold: list[dict]) -> Report:
         if g["kind"] != "content":
             continue
         n += 1
+        pred = "(missing)" if row is None else str(row.get("stance") or "none")
+        ok = row is not None and pred in g["accept"]
+        docs.setdefault(str(g["doc"]), []).append(ok)
+        if not ok:  # a gold paragraph missing from the table counts as wrong, as in accuracy
+            misses.append(
+                {"doc": g["doc"], "index": g["index"], "gold": g["stance"],
+                 "accept": list(g["accept"]), "predicted": pred, "text": g["text"]}
+            )  # fmt: skip
         if row is None:
             unmatched.append(f"{g['doc']}:{g['index']}")
             fn[g["stance"]] += 1
             confusion[g["stance"]]["(missing)"] += 1
             continue
         matched += 1
-        pred = str(row.get("stance") or "none")
-        ok = pred in g["accept"]
         right += ok
-        docs.setdefault(str(g["doc"]), []).append(ok)
-        if not ok:
-            misses.append(
-                {"doc": g["doc"], "index": g["index"], "gold": g["stance"],
-                 "accept": list(g["accept"]), "predicted": pred, "text": g["text"]}
-            )  # fmt: skip
         truth = pred if ok else g["stance"]
         confusion[truth][pred] += 1
         if pred == truth:

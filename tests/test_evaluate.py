@@ -114,6 +114,15 @@ def test_misses_and_documents(stances, wrong):
     assert "wrong stances" not in format_report(r)
 
 
+def test_a_missing_paragraph_is_a_miss_of_its_document():
+    r = evaluate_table(table(["china_neutral", "us_critical", "none"], [""] * 3).iloc[1:], GOLD)
+    assert [(m["index"], m["predicted"]) for m in r.misses] == [(0, "(missing)")]
+    assert (
+        r.per_doc["a.txt"] == {"n": 3, "accuracy": round(2 / 3, 3)}
+        and r.accuracy == r.per_doc["a.txt"]["accuracy"]
+    )
+
+
 def test_misses_print_untrusted_text_on_one_line():
     gold = [dict(GOLD[0], text="China wants\x1b[31m peace\n\ttalks now.")]
     t = pd.DataFrame({"doc": ["a.txt"], "text": [gold[0]["text"]], "kind": ["content"],
