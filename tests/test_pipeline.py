@@ -121,3 +121,24 @@ def test_engines_for_other_registries_share_the_loaded_models(scheme, tmp_path):
     assert other.classifier() is base.classifier()
     assert other._loaded.nlp is base._loaded.nlp is not None
     assert result.stats["classified"] == 1 and result.table["actor_kind"].iloc[0] != ""
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_large_batch_is_attributed_alike_by_one_or_two_processes(scheme, tmp_path, processes):
+    from models.cache import Cache
+    from models.corpus import read_corpus
+    from models.pipeline import Engine, Settings, corpus_registry
+    from models.segment import segment_document
+
+    docs, _ = read_corpus([SEEDS])
+    texts = [[p.text for p in segment_document(d) if p.kind == "content"] for d in docs]
+    many = [[f"{t} ({copy})" for t in doc] for copy in range(3) for doc in texts]  # > 256
+    settings = Settings(scheme, "minilm", corpus_registry([SEEDS]))
+    engine = Engine(settings, Cache(tmp_path / str(processes)), spacy_processes=processes)
+    got = engine.attributions(many)
+    assert (engine._loaded.parsers is not None) == (processes > 1)
+    assert engine.with_registry(None).spacy_processes == processes
+    alone = Engine(settings, Cache(tmp_path / "alone"), spacy_processes=1).attributions(many)
+    assert got == alone and any(a.actor for atts in got for a in atts)
+    if engine._loaded.parsers is not None:
+        engine._loaded.parsers.close()
