@@ -133,6 +133,7 @@ def _stream(args: argparse.Namespace):
             on_chunk=lambda c: mixes.append(stance_mix(c)),
         )  # fmt: skip
     finally:
+        engine.close()
         if bar is not None:
             bar.close()
     mix = pd.concat(mixes).groupby(level=0).sum().fillna(0).astype(int) if mixes else None

@@ -29,12 +29,14 @@ _NLP: Language | None = None  # a worker's pipeline (inherited at fork)
 def parse_processes() -> int:
     """How many processes attribute a large batch, this one included.
 
-    ``STANCEMAP_SPACY_PROCESSES`` if set (1: this process alone); else one per core
-    (``STANCEMAP_THREADS`` or all), up to 4, where processes start by fork (cheap: the loaded
-    pipeline is shared, not loaded again), else 1. On this repository's 2-core machine a second
-    process made parsing 1.65x faster.
+    1 where processes cannot fork; else ``STANCEMAP_SPACY_PROCESSES`` if set (1: this process
+    alone); else one per core (``STANCEMAP_THREADS`` or all), up to 4, where processes start by
+    fork by default (cheap: the loaded pipeline is shared, not loaded again), else 1. On this
+    repository's 2-core machine a second process made parsing 1.65x faster.
     """
     wanted = os.environ.get("STANCEMAP_SPACY_PROCESSES", "").strip()
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: workers cannot fork
+        return 1
     if wanted:
         if not wanted.isdigit():
             raise ValueError(f"STANCEMAP_SPACY_PROCESSES is a whole number, not {wanted!r}")

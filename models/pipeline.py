@@ -84,6 +84,18 @@ class Engine:
         self._loaded = _loaded or _Loaded()
         self.stats = {"classified": 0, "attributed_docs": 0, "embedded": 0, "models_loaded": 0}
 
+    def close(self) -> None:
+        """Stop the worker processes, if any (they start again when needed)."""
+        parsers, self._loaded.parsers = self._loaded.parsers, None
+        if parsers is not None:
+            parsers.close()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def with_registry(self, registry: object | None) -> Engine:
         """The same engine for another actor registry, sharing every model already loaded."""
         settings = Settings(self.settings.scheme, self.settings.model, registry,
@@ -240,7 +252,8 @@ def analyze(
     if registry is None:
         registry = corpus_registry(paths)
     settings = Settings(sch, model or "minilm", registry, spacy_model)
-    return run(Engine(settings, Cache(cache_dir)), paths, progress)
+    with Engine(settings, Cache(cache_dir)) as engine:
+        return run(engine, paths, progress)
 
 
 def run(engine: Engine, paths: Sequence[str | Path], progress: Progress | None = None) -> Analysis:

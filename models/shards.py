@@ -62,9 +62,15 @@ def plan_shards(files: Sequence[Path], n: int) -> list[list[Path]]:
 
 
 def run_shard(
-    index: int, files: Sequence[str], out_dir: str, settings: object, cache_dir: str | None
+    index: int,
+    files: Sequence[str],
+    out_dir: str,
+    settings: object,
+    cache_dir: str | None,
+    spacy_processes: int | None = None,
 ) -> ShardResult:
-    """Analyse one shard into ``out_dir/shard-NNNNN.parquet`` unless it is already there."""
+    """Analyse one shard into ``out_dir/shard-NNNNN.parquet`` unless it is already there
+    (``spacy_processes``: see ``models.pipeline.Engine``; 1 in a Ray worker, not forked)."""
     from models.cache import Cache
     from models.pipeline import Engine
     from models.stream import analyze_to_file
@@ -78,8 +84,9 @@ def run_shard(
             problems = tuple(ReadProblem(**p) for p in meta["problems"])
             return ShardResult(index, str(target), meta["rows"], problems, skipped=True)
         done.unlink()  # made from other files, settings or code: redo it
-    engine = Engine(settings, Cache(cache_dir))  # type: ignore[arg-type]
-    rows, problems = analyze_to_file(list(files), target, engine=engine)
+    engine = Engine(settings, Cache(cache_dir), spacy_processes=spacy_processes)  # type: ignore[arg-type]
+    with engine:  # its worker processes, if any, stop with the shard
+        rows, problems = analyze_to_file(list(files), target, engine=engine)
     meta = {
         "rows": rows,
         "problems": [asdict(p) for p in problems],
@@ -127,7 +134,7 @@ def analyze_sharded(
         for i, files in enumerate(plan)
     ]
     if executor == "ray":
-        results = _run_on_ray(args, address)
+        results = _run_on_ray([(*a, 1) for a in args], address)
     elif executor == "local":
         results = [run_shard(*a) for a in args]
     else:

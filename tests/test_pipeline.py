@@ -134,11 +134,13 @@ def test_a_large_batch_is_attributed_alike_by_one_or_two_processes(scheme, tmp_p
     texts = [[p.text for p in segment_document(d) if p.kind == "content"] for d in docs]
     many = [[f"{t} ({copy})" for t in doc] for copy in range(3) for doc in texts]  # > 256
     settings = Settings(scheme, "minilm", corpus_registry([SEEDS]))
-    engine = Engine(settings, Cache(tmp_path / str(processes)), spacy_processes=processes)
-    got = engine.attributions(many)
-    assert (engine._loaded.parsers is not None) == (processes > 1)
-    assert engine.with_registry(None).spacy_processes == processes
+    import multiprocessing
+
+    with Engine(settings, Cache(tmp_path / str(processes)), spacy_processes=processes) as engine:
+        got = engine.attributions(many)
+        assert (engine._loaded.parsers is not None) == (processes > 1)
+        assert len(multiprocessing.active_children()) == processes - 1
+        assert engine.with_registry(None).spacy_processes == processes
+    assert engine._loaded.parsers is None and not multiprocessing.active_children()  # stopped
     alone = Engine(settings, Cache(tmp_path / "alone"), spacy_processes=1).attributions(many)
     assert got == alone and any(a.actor for atts in got for a in atts)
-    if engine._loaded.parsers is not None:
-        engine._loaded.parsers.close()
