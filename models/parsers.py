@@ -1,10 +1,12 @@
 """Attribution in more than one process: spaCy parses on one core, so on a machine with more,
 worker processes parse and attribute part of each large batch while this process does the rest.
 
-Workers are forked once, when the first large batch comes (in ``analyze``, before the sentence
-encoder loads, so they share only the spaCy pipeline with this process), and live as long as the
-:class:`Parsers` that owns them. A document is attributed whole by one process (speakers are
-resolved across its paragraphs), so the result is the same as in one process. Use:
+Workers are forked once per engine, when the first large batch comes (in a fresh ``analyze``,
+before the sentence encoder loads, so they share little more than the spaCy pipeline with this
+process; they only ever run spaCy), and live until the engine closes. A worker that dies (out of
+memory, killed) is not fatal: its part is attributed here, with a warning, and so is the rest.
+A document is attributed whole by one process (speakers are resolved across its paragraphs), so
+the result is the same as in one process. Use:
 ``attribute_documents(docs, nlp, registry, Parsers.start(nlp, 1))``.
 """
 
@@ -12,8 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from spacy.language import Language
 
@@ -88,7 +92,7 @@ class Parsers:
     def __init__(self, nlp: Language, pool: ProcessPoolExecutor, workers: int) -> None:
         self.nlp = nlp
         self.workers = workers
-        self._pool = pool
+        self._pool: ProcessPoolExecutor | None = pool
 
     @classmethod
     def start(cls, nlp: Language, workers: int) -> Parsers:
@@ -103,10 +107,25 @@ class Parsers:
         self, docs: Sequence[Sequence[str]], registry: Registry | None
     ) -> list[list[Attribution]]:
         """One Attribution list per document, in order; the last run is attributed here."""
+        if self._pool is None:
+            return _run(self.nlp, list(docs), registry)
         *theirs, mine = split_even(docs, self.workers + 1) or [[]]
-        futures = [self._pool.submit(_attribute_run, run, registry) for run in theirs]
-        here = _run(self.nlp, mine, registry)
-        return [atts for f in futures for atts in f.result()] + here
+        try:
+            futures = [self._pool.submit(_attribute_run, run, registry) for run in theirs]
+            here = _run(self.nlp, mine, registry)
+            return [atts for f in futures for atts in f.result()] + here
+        except BrokenProcessPool:
+            warnings.warn(
+                "an attribution worker process died (out of memory?); attributing in the main "
+                "process from now on (STANCEMAP_SPACY_PROCESSES=1 does so from the start)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            self.close()
+            return _run(self.nlp, list(docs), registry)
 
     def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        """Stop the workers (idempotent); later batches are attributed in this process."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)

@@ -211,21 +211,40 @@ def test_attribute_documents_batches_like_single(nlp) -> None:
 
 def test_worker_processes_attribute_the_same(nlp, seeds_dir: Path) -> None:
     from models.corpus import read_corpus
-    from models.parsers import Parsers
+    from models.parsers import Parsers, split_even
     from models.segment import segment_document
 
     docs, _ = read_corpus([seeds_dir])
     texts = [[p.text for p in segment_document(d) if p.kind == "content"] for d in docs] * 3
     assert sum(map(len, texts)) >= PARALLEL_MIN  # large enough to be shared
+    assert len(split_even(texts, 2)) == 2  # the worker gets a share
     alone = list(attribute_documents(texts, nlp))
     helpers = Parsers.start(nlp, 1)
     try:
         shared = list(attribute_documents(texts, nlp, None, helpers))
         assert helpers.attribute([], None) == []
+        assert helpers.attribute([[], texts[0]], None) == [[], alone[0]]  # an empty document
     finally:
         helpers.close()
     assert shared == alone
     assert any(a.actor for atts in shared for a in atts)
+
+
+def test_a_dead_worker_costs_speed_not_results(nlp) -> None:
+    import os
+    import signal
+
+    from models.parsers import Parsers
+
+    docs = [list(texts) for texts, _ in DOCUMENTS for _ in range(4)]
+    alone = list(attribute_documents(docs, nlp))
+    helpers = Parsers.start(nlp, 1)
+    for pid in list(helpers._pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    with pytest.warns(RuntimeWarning, match="worker process died"):
+        assert helpers.attribute(docs, None) == alone
+    assert helpers._pool is None and helpers.attribute(docs, None) == alone  # here from now on
+    helpers.close()  # idempotent
 
 
 @pytest.mark.parametrize(
