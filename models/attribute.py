@@ -85,10 +85,16 @@ def _batch(
 ) -> Iterator[list[Attribution]]:
     if helpers is not None and sum(map(len, buffer)) >= PARALLEL_MIN:
         yield from helpers.attribute(buffer, registry)
-        return
-    parsed = iter(nlp.pipe((t for texts in buffer for t in texts), batch_size=64))
-    for texts in buffer:
-        yield attribute_parsed([next(parsed) for _ in texts], registry)
+    else:
+        yield from attribute_here(buffer, nlp, registry)
+
+
+def attribute_here(
+    docs: Sequence[Sequence[str]], nlp: Language, registry: Registry | None
+) -> list[list[Attribution]]:
+    """One Attribution list per document, parsed in this process in one stream."""
+    parsed = iter(nlp.pipe((t for texts in docs for t in texts), batch_size=64))
+    return [attribute_parsed([next(parsed) for _ in texts], registry) for texts in docs]
 
 
 class Helpers(Protocol):

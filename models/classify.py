@@ -28,6 +28,7 @@ from models.prototypes import (
     Units,
     decide,
     paragraph_units,
+    param,
     prototype_table,
     unit_probs,
     with_paragraph_means,
@@ -127,7 +128,7 @@ class EmbeddingClassifier:
         """Encode the units of ``texts`` (plus paragraph means) and compare with prototypes;
         quotation units as the scheme's ``quote_units`` says, unless ``quotes`` is given."""
         if quotes is None:
-            quotes = float(self.scheme.thresholds.params.get("quote_units", 1.0)) > 0
+            quotes = param(self.scheme, "quote_units", 1.0) > 0
         units, owner, quoted = paragraph_units(texts, quotes)
         vecs, owner, units, quoted = with_paragraph_means(
             self._embed(units), owner, units, texts, quoted

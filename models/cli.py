@@ -203,8 +203,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     gold = load_gold(args.gold)
     report = calibrate(clf, gold, folds=args.folds, repeats=args.repeats)
     name = engine.spec.name
-    own = any(n in scheme.model_thresholds for n in (name, name.removesuffix("-fp32")))
-    print(format_calibration(report, name, own_table=own))
+    print(format_calibration(report, name, own_table=scheme.model_table(name) is not None))
     return 0
 
 

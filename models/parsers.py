@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from spacy.language import Language
 
-from models.attribute import attribute_parsed
+from models.attribute import attribute_here
 from models.encoder import cores
 from models.records import Attribution
 from models.registry import Registry
@@ -30,17 +30,20 @@ MAX_PROCESSES = 4
 _NLP: Language | None = None  # a worker's pipeline (inherited at fork)
 
 
-def parse_processes() -> int:
+def parse_processes(requested: int | None = None) -> int:
     """How many processes attribute a large batch, this one included.
 
-    1 where processes cannot fork; else ``STANCEMAP_SPACY_PROCESSES`` if set (1: this process
-    alone); else one per core (``STANCEMAP_THREADS`` or all), up to 4, where processes start by
-    fork by default (cheap: the loaded pipeline is shared, not loaded again), else 1. On this
-    repository's 2-core machine a second process made parsing 1.65x faster.
+    1 where processes cannot fork; else ``requested`` (the caller's: 1 for a server), else
+    ``STANCEMAP_SPACY_PROCESSES`` if set (1: this process alone); else one per core
+    (``STANCEMAP_THREADS`` or all), up to 4, where processes start by fork by default (cheap:
+    the loaded pipeline is shared, not loaded again), else 1. On this repository's 2-core
+    machine a second process made parsing 1.65x faster.
     """
-    wanted = os.environ.get("STANCEMAP_SPACY_PROCESSES", "").strip()
     if "fork" not in multiprocessing.get_all_start_methods():  # Windows: workers cannot fork
         return 1
+    if requested is not None:
+        return max(1, requested)
+    wanted = os.environ.get("STANCEMAP_SPACY_PROCESSES", "").strip()
     if wanted:
         if not wanted.isdigit():
             raise ValueError(f"STANCEMAP_SPACY_PROCESSES is a whole number, not {wanted!r}")
@@ -76,14 +79,7 @@ def _adopt(nlp: Language) -> None:
 
 def _attribute_run(docs: list[Sequence[str]], registry: Registry | None) -> list[list[Attribution]]:
     assert _NLP is not None, "a worker without a pipeline"
-    return _run(_NLP, docs, registry)
-
-
-def _run(
-    nlp: Language, docs: list[Sequence[str]], registry: Registry | None
-) -> list[list[Attribution]]:
-    parsed = iter(nlp.pipe((t for texts in docs for t in texts), batch_size=64))
-    return [attribute_parsed([next(parsed) for _ in texts], registry) for texts in docs]
+    return attribute_here(docs, _NLP, registry)
 
 
 class Parsers:
@@ -108,11 +104,11 @@ class Parsers:
     ) -> list[list[Attribution]]:
         """One Attribution list per document, in order; the last run is attributed here."""
         if self._pool is None:
-            return _run(self.nlp, list(docs), registry)
+            return attribute_here(docs, self.nlp, registry)
         *theirs, mine = split_even(docs, self.workers + 1) or [[]]
         try:
             futures = [self._pool.submit(_attribute_run, run, registry) for run in theirs]
-            here = _run(self.nlp, mine, registry)
+            here = attribute_here(mine, self.nlp, registry)
             return [atts for f in futures for atts in f.result()] + here
         except BrokenProcessPool:
             warnings.warn(
@@ -122,7 +118,7 @@ class Parsers:
                 stacklevel=2,
             )
             self.close()
-            return _run(self.nlp, list(docs), registry)
+            return attribute_here(docs, self.nlp, registry)
 
     def close(self) -> None:
         """Stop the workers (idempotent); later batches are attributed in this process."""

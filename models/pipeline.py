@@ -10,7 +10,6 @@ loads no model.
 from __future__ import annotations
 
 import json
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -181,8 +180,8 @@ class Engine:
 
         loaded = self._loaded
         if loaded.parsers is None and n_paragraphs >= PARALLEL_MIN:
-            n = parse_processes() if self.spacy_processes is None else self.spacy_processes
-            if n > 1 and "fork" in multiprocessing.get_all_start_methods():
+            n = parse_processes(self.spacy_processes)
+            if n > 1:
                 loaded.parsers = Parsers.start(loaded.nlp, n - 1)  # type: ignore[arg-type]
         return loaded.parsers  # type: ignore[return-value]
 

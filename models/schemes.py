@@ -84,6 +84,12 @@ class Scheme:
         lb = self.label(name)
         return self.thresholds.abstain if lb.threshold is None else lb.threshold
 
+    def model_table(self, model: str) -> dict[str, float] | None:
+        """The ``[thresholds.<model>]`` table of ``model`` (or of its name without ``-fp32``)."""
+        return self.model_thresholds.get(model) or self.model_thresholds.get(
+            model.removesuffix("-fp32")
+        )
+
     def for_model(self, model: str) -> Scheme:
         """The scheme as ``model`` classifies with it: its ``[thresholds.<model>]`` table (looked
         up by the model's name, then by the name without ``-fp32``) over the general values.
@@ -96,9 +102,7 @@ class Scheme:
         Only the keys the table lists change; the result has no tables left, so that editing
         one model's table leaves every other model's fingerprint (and cached results) alone.
         """
-        over = self.model_thresholds.get(model) or self.model_thresholds.get(
-            model.removesuffix("-fp32"), {}
-        )
+        over = self.model_table(model) or {}
         # the tables are settled here: another model's table is not part of this fingerprint
         labels = tuple(replace(lb, threshold=over.get(lb.name, lb.threshold)) for lb in self.labels)
         general = {k: v for k, v in over.items() if k in THRESHOLD_FIELDS}

@@ -358,3 +358,13 @@ def test_actor_summary_counts_and_sorts() -> None:
     assert list(out["actor"]) == ["Jane Roe", "officials"]
     assert list(out["paragraphs"]) == [2, 1]
     assert out.iloc[0].to_dict()["role"] == "minister"
+
+
+def test_the_callers_request_wins_over_the_environment(monkeypatch) -> None:
+    import multiprocessing
+
+    from models.parsers import parse_processes
+
+    monkeypatch.setenv("STANCEMAP_SPACY_PROCESSES", "4")
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    assert [parse_processes(n) for n in (1, 0, 3)] == ([1, 1, 3] if can_fork else [1, 1, 1])
