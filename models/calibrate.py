@@ -19,7 +19,7 @@ import pandas as pd
 
 from models.classify import EmbeddingClassifier
 from models.evaluate import Report, evaluate_table
-from models.prototypes import decide, unit_probs
+from models.prototypes import decide, param, unit_probs
 from models.records import StanceResult
 from models.schemes import Scheme
 
@@ -28,6 +28,20 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 # (target_miss_sentence, target_miss_paragraph): no gating, softer, the default, both softer
 GATES = ((1.0, 1.0), (1.0, 0.5), (1.0, 0.0), (0.7, 0.4))
 QUOTE_UNITS = (1.0, 0.0)  # quotations scored on their own, or not
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The values :func:`fit` tries, and how many passes over the labels' own thresholds."""
+
+    temperatures: tuple[float, ...] = TEMPERATURES
+    thresholds: tuple[float, ...] = THRESHOLDS
+    gates: tuple[tuple[float, float], ...] = GATES
+    quote_units: tuple[float, ...] = QUOTE_UNITS
+    passes: int = 2
+
+
+GRID = Grid()
 
 
 @dataclass(frozen=True)
@@ -81,10 +95,11 @@ class _Scored:
         self.clf = clf
         self.gold = list(gold)
         self.units = clf.units([g["text"] for g in self.gold], quotes=True)  # both ways tried
-        self._probs: dict[tuple[float, tuple[float, float], float], np.ndarray] = {}
+        self._probs: dict[tuple, np.ndarray] = {}
 
     def results(self, idx: Sequence[int], scheme: Scheme, s: Setting) -> list[StanceResult]:
-        key = (s.temperature, s.gate, s.quote_units)
+        scorer = (param(scheme, "top_k", 1), param(scheme, "own_contrasts", 0))
+        key = (s.temperature, s.gate, s.quote_units, *scorer)
         if key not in self._probs:
             sch = with_setting(scheme, s)
             c = self.clf
@@ -109,20 +124,21 @@ class _Scored:
         return r.macro_f1 + r.accuracy
 
 
-def fit(scored: _Scored, idx: Sequence[int], scheme: Scheme) -> Setting:
-    """Per temperature, gate and quote units: a shared threshold, then each label's own, twice
-    over."""
+def fit(scored: _Scored, idx: Sequence[int], scheme: Scheme, grid: Grid = GRID) -> Setting:
+    """Per temperature, gate and quote units: a shared threshold, then each label's own,
+    ``grid.passes`` times over."""
     names = [lb.name for lb in scheme.labels]
     best: tuple[float, Setting] | None = None
-    for t, gate, q in ((t, g, q) for t in TEMPERATURES for g in GATES for q in QUOTE_UNITS):
+    g = grid
+    for t, gate, q in ((t, x, q) for t in g.temperatures for x in g.gates for q in g.quote_units):
         cand = max(
-            (Setting(t, gate, dict.fromkeys(names, v), q) for v in THRESHOLDS),
+            (Setting(t, gate, dict.fromkeys(names, v), q) for v in g.thresholds),
             key=lambda s: scored.score(idx, scheme, s),
         )
         s_best = scored.score(idx, scheme, cand)
-        for _ in range(2):
+        for _ in range(g.passes):
             for n in names:
-                for v in THRESHOLDS:
+                for v in g.thresholds:
                     trial = replace(cand, thresholds={**cand.thresholds, n: v})
                     sc = scored.score(idx, scheme, trial)
                     if sc > s_best:

@@ -204,6 +204,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     report = calibrate(clf, gold, folds=args.folds, repeats=args.repeats)
     name = engine.spec.name
     print(format_calibration(report, name, own_table=scheme.model_table(name) is not None))
+    if args.ceiling:
+        from models.ceiling import ceiling, format_ceiling
+
+        say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+        print("\n" + format_ceiling(ceiling(clf, gold, progress=say)))
     return 0
 
 

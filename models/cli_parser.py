@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeats", type=int, default=5,
         help="cross-validate over N different fold draws and report mean and spread (default 5)",
     )  # fmt: skip
+    k.add_argument(
+        "--ceiling", action="store_true",
+        help="also print the ceiling: the best figures any setting reaches when fitted on the "
+        "gold itself (a few minutes; shows whether tuning could ever reach a target)",
+    )  # fmt: skip
     _common(k)
     b = sub.add_parser("bench", help="paragraphs per second and peak memory of each backend")
     b.add_argument("paths", nargs="*", default=DEFAULT_PATHS)

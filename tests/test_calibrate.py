@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import models.calibrate as cal
@@ -113,3 +114,36 @@ def test_the_default_models_own_table_is_where_its_setting_goes(classifier):
                 "minilm" if "minilm" in model else model
             ]
             assert {n: table[n] for n in result.thresholds} == result.thresholds
+
+
+TINY = cal.Grid(temperatures=(0.05,), thresholds=(0.4, 0.6), gates=((1.0, 0.0),),
+                quote_units=(1.0,), passes=1)  # fmt: skip
+
+
+@pytest.mark.parametrize("scorers", [((1, 0),), ((2, 1), (3, 0)), ((1, 1), (2, 0), (3, 1))])
+def test_ceiling_never_under_the_scheme_and_its_setting_gives_its_figures(
+    classifier, scheme, encoder, scorers
+):
+    from models.ceiling import ceiling, format_ceiling, with_scorer
+    from models.evaluate import evaluate_table
+    from models.prototypes import param
+
+    gold = _gold()
+
+    def figures(clf: EmbeddingClassifier) -> tuple[float, float]:
+        df = pd.DataFrame({"doc": "t.txt", "text": [t for t, _ in PARAGRAPHS], "kind": "content"})
+        df["stance"] = [r.stance for r in clf.classify(list(df["text"]))]
+        rep = evaluate_table(df, gold)
+        return rep.accuracy, rep.macro_f1
+
+    c = ceiling(classifier, gold, grid=TINY, scorers=scorers)
+    own = figures(classifier)
+    assert c.report.accuracy + c.report.macro_f1 >= sum(own)
+    own_scorer = (int(param(scheme, "top_k", 1)), int(param(scheme, "own_contrasts", 0)))
+    assert (c.top_k, c.own_contrasts) in (*scorers, own_scorer)
+    # the setting it names, written into the scheme, scores what it says
+    chosen = cal.with_setting(with_scorer(scheme, c.top_k, c.own_contrasts), c.setting)
+    again = figures(EmbeddingClassifier(chosen, encoder.encode))
+    assert again == pytest.approx((c.report.accuracy, c.report.macro_f1))
+    text = format_ceiling(c)
+    assert f"accuracy {c.report.accuracy:.3f}" in text and "not a figure to quote" in text
