@@ -57,11 +57,13 @@ def test_hostile_upload_renders_literally(server_factory, cache_dir, new_page, d
     seconds = upload(page, base, EVIL_CORPUS, files, [EVIL_SOURCE, "Empty", "Binary"])
     assert re.search(r"[?&]corpus=[a-z0-9-]+", page.url)
     main = page.locator('[data-testid="stMain"]')
+    # the chart's axis label (SVG text): Vega may still be redrawing for the width, so the
+    # label is waited for, not read once (a single read once caught the chart mid-redraw)
+    expect(main).to_contain_text(EVIL_SOURCE, timeout=30_000, use_inner_text=True)
     text = main.inner_text()
     assert f'Corpus "{EVIL_CORPUS}": 1 file stored' in text  # the flash message, literally
     for bad, _ in BAD_FILES:
         assert bad in text  # every problem file is named
-    assert EVIL_SOURCE in text  # the chart's axis label (SVG text)
     page.screenshot(path=artifacts / "upload-overview.png")
     _no_markup_from_text(page, base, navigations)
 
