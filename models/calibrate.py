@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
 from models.classify import EmbeddingClassifier
-from models.evaluate import Report, evaluate_table
+from models.evaluate import Report, evaluate_rows
 from models.prototypes import decide, param, unit_probs
 from models.records import StanceResult
 from models.schemes import Scheme
@@ -112,12 +111,10 @@ class _Scored:
         return decide(probs, owner, len(idx), texts, with_setting(scheme, s))
 
     def report(self, idx: Sequence[int], stances: Sequence[str]) -> Report:
-        g = [self.gold[i] for i in idx]
-        df = pd.DataFrame(
-            {"doc": [x["doc"] for x in g], "text": [x["text"] for x in g], "kind": "content"}
-        )
-        df["stance"] = list(stances)
-        return evaluate_table(df, g)
+        """Figures for paragraphs ``idx`` labelled ``stances`` (aligned by position: no need to
+        match text to gold, which was most of the time of a fit)."""
+        rows: list[dict | None] = [{"stance": s, "kind": "content"} for s in stances]
+        return evaluate_rows([self.gold[i] for i in idx], rows)
 
     def score(self, idx: Sequence[int], scheme: Scheme, s: Setting) -> float:
         r = self.report(idx, [x.stance for x in self.results(idx, scheme, s)])

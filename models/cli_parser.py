@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument(
         "--ceiling", action="store_true",
         help="also print the ceiling: the best figures any setting reaches when fitted on the "
-        "gold itself (a few minutes; shows whether tuning could ever reach a target)",
+        "gold itself (under a minute on the dev gold; shows whether tuning could reach a target)",
     )  # fmt: skip
     _common(k)
     b = sub.add_parser("bench", help="paragraphs per second and peak memory of each backend")

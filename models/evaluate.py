@@ -72,6 +72,12 @@ def evaluate_table(table: pd.DataFrame, gold: list[dict]) -> Report:
     by_doc: dict[str, list[tuple[str, dict]]] = {}
     for row in table.to_dict("records"):
         by_doc.setdefault(Path(str(row["doc"])).name, []).append((norm(str(row["text"])), row))
+    return evaluate_rows(gold, [_match(g, by_doc) for g in gold])
+
+
+def evaluate_rows(gold: list[dict], rows: list[dict | None]) -> Report:
+    """Score ``rows[i]`` (a row's fields: ``stance``, optionally ``kind`` and ``actor``; None
+    where the table has no such paragraph) against ``gold[i]``, already matched."""
     labels = sorted({g["stance"] for g in gold if g["kind"] == "content"} | {"none"})
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -81,8 +87,7 @@ def evaluate_table(table: pd.DataFrame, gold: list[dict]) -> Report:
     unmatched: list[str] = []
     docs: dict[str, list[bool]] = {}
     misses: list[dict[str, object]] = []
-    for g in gold:
-        row = _match(g, by_doc)
+    for g, row in zip(gold, rows, strict=True):
         if g["kind"] in ("boilerplate", "heading"):
             furn_n += 1
             furn_ok += row is None or str(row.get("kind", "")) != "content"

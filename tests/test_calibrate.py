@@ -147,3 +147,25 @@ def test_ceiling_never_under_the_scheme_and_its_setting_gives_its_figures(
     assert again == pytest.approx((c.report.accuracy, c.report.macro_f1))
     text = format_ceiling(c)
     assert f"accuracy {c.report.accuracy:.3f}" in text and "not a figure to quote" in text
+
+
+@pytest.mark.parametrize(
+    "stances",
+    [
+        [s for _, s in PARAGRAPHS],  # all right
+        ["none"] * len(PARAGRAPHS),  # always abstain
+        ["us_critical", "none", "china_neutral"] * (len(PARAGRAPHS) // 3),  # a mix
+    ],
+)
+def test_fit_scoring_by_position_equals_matching_by_text(classifier, stances):
+    from models.evaluate import evaluate_table
+
+    gold = _gold()
+    scored = cal._Scored(classifier, gold)
+    idx = list(range(len(gold)))
+    df = pd.DataFrame({"doc": "t.txt", "text": [t for t, _ in PARAGRAPHS], "kind": "content"})
+    df["stance"] = stances
+    assert scored.report(idx, stances) == evaluate_table(df, gold)
+    half = idx[::2]  # a fold: a subset, in its own order
+    sub = df.iloc[half].reset_index(drop=True)
+    assert scored.report(half, list(sub["stance"])) == evaluate_table(sub, [gold[i] for i in half])
