@@ -87,6 +87,17 @@ def with_setting(scheme: Scheme, s: Setting) -> Scheme:
     return replace(scheme, labels=labels, thresholds=t)
 
 
+def setting_of(scheme: Scheme) -> Setting:
+    """The setting ``scheme`` has now (the inverse of :func:`with_setting`)."""
+    gate = (param(scheme, "target_miss_sentence", 1.0), param(scheme, "target_miss_paragraph", 0.0))
+    return Setting(
+        scheme.thresholds.temperature,
+        gate,
+        {lb.name: scheme.threshold(lb.name) for lb in scheme.labels},
+        param(scheme, "quote_units", 1.0),
+    )
+
+
 class _Scored:
     """The gold paragraphs' units, encoded once; unit probabilities cached per setting."""
 

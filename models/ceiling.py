@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from models.calibrate import GATES, QUOTE_UNITS, Grid, Setting, _Scored, fit
+from models.calibrate import GATES, QUOTE_UNITS, Grid, Setting, _Scored, fit, setting_of
 from models.classify import EmbeddingClassifier
 from models.evaluate import Report
 from models.prototypes import param
@@ -42,17 +42,6 @@ def with_scorer(scheme: Scheme, top_k: int, own_contrasts: int) -> Scheme:
     return replace(scheme, thresholds=replace(scheme.thresholds, params=params))
 
 
-def scheme_setting(scheme: Scheme) -> Setting:
-    """The setting the scheme has now, as ``calibrate`` writes settings."""
-    gate = (param(scheme, "target_miss_sentence", 1.0), param(scheme, "target_miss_paragraph", 0.0))
-    return Setting(
-        scheme.thresholds.temperature,
-        gate,
-        {lb.name: scheme.threshold(lb.name) for lb in scheme.labels},
-        param(scheme, "quote_units", 1.0),
-    )
-
-
 def ceiling(
     clf: EmbeddingClassifier,
     gold: Sequence[dict],
@@ -67,7 +56,7 @@ def ceiling(
     idx = list(range(len(content)))
     own = clf.scheme
     k0, c0 = int(param(own, "top_k", 1)), int(param(own, "own_contrasts", 0))
-    candidates = [(own, scheme_setting(own), k0, c0)]
+    candidates = [(own, setting_of(own), k0, c0)]
     for n, (k, c) in enumerate(scorers, 1):
         sch = with_scorer(own, k, c)
         candidates.append((sch, fit(scored, idx, sch, grid), k, c))

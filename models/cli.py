@@ -205,9 +205,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     name = engine.spec.name
     print(format_calibration(report, name, own_table=scheme.model_table(name) is not None))
     if args.ceiling:
+        from functools import partial
+
         from models.ceiling import ceiling, format_ceiling
 
-        say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+        say = partial(print, file=sys.stderr, flush=True)
         print("\n" + format_ceiling(ceiling(clf, gold, progress=say)))
     return 0
 
