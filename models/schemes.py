@@ -33,6 +33,7 @@ class SchemeError(ValueError):
 class Label:
     name: str
     description: str = ""
+    title: str = ""  # the name people read (charts, legends); the id `name` is for exports
     color: str = ""
     hypothesis: str = ""  # NLI hypothesis (filled into the template)
     prototypes: tuple[str, ...] = ()  # statements that carry the stance (embedding backend)
@@ -69,6 +70,11 @@ class Scheme:
     @property
     def label_names(self) -> tuple[str, ...]:
         return (*(lb.name for lb in self.labels), self.abstain.name)
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Label id -> the name people read."""
+        return {lb.name: lb.title or lb.name for lb in (*self.labels, self.abstain)}
 
     @property
     def colors(self) -> dict[str, str]:
@@ -194,6 +200,7 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
             Label(
                 name=lname,
                 description=str(raw.get("description", "")).strip(),
+                title=str(raw.get("title", "")).strip() or _title(lname),
                 color=str(raw.get("color", "")),
                 hypothesis=str(raw.get("hypothesis", "")).strip(),
                 prototypes=_str_tuple(raw.get("prototypes"), f"{source}: {lname}.prototypes"),
@@ -300,6 +307,12 @@ def _numbers(table: dict, where: str) -> dict[str, float]:
     if bad:
         raise SchemeError(f"{where}: values must be numbers ({', '.join(map(str, bad))})")
     return {str(k): float(v) for k, v in table.items()}
+
+
+def _title(name: str) -> str:
+    """A readable default for a label id: ``us_critical`` -> ``Us critical``."""
+    words = name.replace("-", " ").replace("_", " ").split()
+    return " ".join(words).capitalize() if words else name
 
 
 def _with(label: Label, **changes: object) -> Label:
