@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from models.cli_learn import cmd_evaluate_by_article, cmd_train, extra_training
 from models.cli_parser import build_parser
 
 
@@ -38,16 +39,19 @@ def _registry(path: str | None):
 
 def _analyze(args: argparse.Namespace, paths: list[str], quiet: bool = True):
     from models.pipeline import analyze
+    from models.schemes import load_scheme
 
     update, bar = _progress_bar(quiet)
+    scheme = load_scheme(args.scheme)
     try:
         return analyze(
             paths,
-            scheme=args.scheme,
+            scheme=scheme,
             model=args.model,
             registry=_registry(args.registry),
             cache_dir=args.cache_dir,
             progress=update,
+            extra_training=_extra(args, scheme),
         )
     finally:
         if bar is not None:
@@ -91,7 +95,15 @@ def _settings(args: argparse.Namespace):
     from models.schemes import load_scheme
 
     registry = _registry(args.registry) or corpus_registry(args.paths)
-    return Settings(load_scheme(args.scheme), args.model or "minilm", registry)
+    scheme = load_scheme(args.scheme)
+    return Settings(scheme, args.model or "minilm", registry, extra_training=_extra(args, scheme))
+
+
+def _extra(args: argparse.Namespace, scheme):
+    """``analyze --train-gold/--train-corrections``: more training for the head (or None)."""
+    if not hasattr(args, "train_gold"):
+        return None
+    return extra_training(args, "train-", scheme, args.paths)
 
 
 def _sharded(args: argparse.Namespace):
@@ -146,9 +158,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if not args.gold and not args.corrections:
         raise ValueError("evaluate needs --gold FILE or --corrections FILE (or both)")
+    if args.by == "article":
+        if not args.gold:
+            raise ValueError("--by article needs --gold")
+        return cmd_evaluate_by_article(args)
     golds: dict[str, list[dict]] = {}
     if args.gold:
-        golds["gold"] = load_gold(args.gold)
+        golds["gold"] = [g for path in args.gold for g in load_gold(path)]
     if args.corrections and not Path(args.corrections).is_file():
         raise FileNotFoundError(f"corrections file not found: {args.corrections}")
     table = read_table(args.export) if args.export else _analyze(args, args.paths).table
@@ -166,7 +182,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     elif args.json:
         print(json.dumps({name: r.as_dict() for name, r in reports.items()}))
     else:
-        named = {"gold": args.gold, "corrections": args.corrections}
+        named = {"gold": ", ".join(args.gold or []), "corrections": args.corrections}
         text = (f"== {n}: {named[n]}\n{format_report(r, args.misses)}" for n, r in reports.items())
         print("\n\n".join(text))
     return 0
@@ -195,7 +211,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from models.schemes import load_scheme
 
     scheme = load_scheme(args.scheme)
-    engine = Engine(Settings(scheme, args.model or "minilm"), Cache(args.cache_dir))
+    engine = Engine(
+        Settings(scheme, args.model or "minilm", head="prototypes"), Cache(args.cache_dir)
+    )
     clf = engine.classifier()
     if not isinstance(clf, EmbeddingClassifier):
         print("error: calibrate works on the embedding backend", file=sys.stderr)
@@ -233,6 +251,7 @@ COMMANDS = {
     "evaluate": cmd_evaluate,
     "actors": cmd_actors,
     "calibrate": cmd_calibrate,
+    "train": cmd_train,
     "bench": cmd_bench,
 }
 

@@ -14,6 +14,23 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache-dir", default=None, help="cache folder (default ~/.cache/stancemap)")
 
 
+def _training(p: argparse.ArgumentParser, prefix: str) -> None:
+    """The extra training data of the learned head: gold files and corrections."""
+    p.add_argument(
+        f"--{prefix}gold", action="append", default=[], metavar="FILE",
+        help="gold JSON whose paragraphs train the head besides the scheme's examples",
+    )  # fmt: skip
+    p.add_argument(
+        f"--{prefix}corrections", action="append", default=[], metavar="FILE",
+        help="corrections.jsonl whose stances train the head (their texts come from the "
+        "corpus given by --corpus, default seeds)",
+    )  # fmt: skip
+    p.add_argument(
+        f"--{prefix}corpus", nargs="*", default=None, metavar="PATH",
+        help="the corpus the corrections were made on (default: the paths analysed, or seeds)",
+    )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="stancemap", description="Who is pushing which position, in which outlet."
@@ -30,12 +47,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
         help="run the shards as Ray tasks (local Ray, or a cluster address such as auto)",
     )  # fmt: skip
+    _training(a, "train-")
     _common(a)
+    t = sub.add_parser("train", help="train the scheme's stance head (cached; analyze uses it)")
+    _training(t, "")
+    t.add_argument("--save", default=None, metavar="FILE", help="also write the head (.npz)")
+    _common(t)
     e = sub.add_parser("evaluate", help="score a table against hand-labelled gold paragraphs")
     e.add_argument(
         "export", nargs="?", default=None, help="a table from `analyze` (default: run it)"
     )
-    e.add_argument("--gold", default=None, help="gold JSON (format of dev_gold.json)")
+    e.add_argument(
+        "--gold", action="append", default=None,
+        help="gold JSON (format of dev_gold.json); repeat it to pool several files",
+    )  # fmt: skip
+    e.add_argument(
+        "--by", choices=["article"], default=None,
+        help="article: score each article with a head trained without it (held out), beside "
+        "the always-none and plain-similarity baselines",
+    )  # fmt: skip
+    e.add_argument(
+        "--train-on-gold", action="store_true",
+        help="with --by article: the other articles' gold paragraphs train the head too",
+    )  # fmt: skip
     e.add_argument(
         "--corrections", default=None, metavar="FILE",
         help="people's corrections (corrections.jsonl) as gold, instead of or besides --gold",

@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,10 +76,14 @@ def evaluate_table(table: pd.DataFrame, gold: list[dict]) -> Report:
     return evaluate_rows(gold, [_match(g, by_doc) for g in gold])
 
 
-def evaluate_rows(gold: list[dict], rows: list[dict | None]) -> Report:
+def evaluate_rows(
+    gold: list[dict], rows: list[dict | None], labels: Sequence[str] | None = None
+) -> Report:
     """Score ``rows[i]`` (a row's fields: ``stance``, optionally ``kind`` and ``actor``; None
-    where the table has no such paragraph) against ``gold[i]``, already matched."""
-    labels = sorted({g["stance"] for g in gold if g["kind"] == "content"} | {"none"})
+    where the table has no such paragraph) against ``gold[i]``, already matched. Macro-F1 is
+    over ``labels`` (default: the gold's labels and ``none``)."""
+    if labels is None:
+        labels = sorted({g["stance"] for g in gold if g["kind"] == "content"} | {"none"})
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
@@ -106,12 +111,12 @@ def evaluate_rows(gold: list[dict], rows: list[dict | None]) -> Report:
         if row is None:
             unmatched.append(f"{g['doc']}:{g['index']}")
             fn[g["stance"]] += 1
-            confusion[g["stance"]]["(missing)"] += 1
+            confusion.setdefault(g["stance"], Counter())["(missing)"] += 1
             continue
         matched += 1
         right += ok
         truth = pred if ok else g["stance"]
-        confusion[truth][pred] += 1
+        confusion.setdefault(truth, Counter())[pred] += 1
         if pred == truth:
             tp[truth] += 1
         else:

@@ -20,6 +20,7 @@ import pandas as pd
 from models.cache import Cache, CachedEmbedder, digest
 from models.classify import Classifier, EmbeddingClassifier, NLIClassifier, parse_model_spec
 from models.corpus import read_corpus
+from models.learned import LearnedClassifier, TrainingSet, cached_head, scheme_examples
 from models.prototypes import UNITS
 from models.records import Attribution, Document, Paragraph, ReadProblem, StanceResult
 from models.schemes import Scheme, load_scheme
@@ -51,6 +52,13 @@ class Settings:
     model: str = "minilm"
     registry: object | None = None  # models.registry.Registry
     spacy_model: str | None = None
+    head: str = "learned"  # "learned" (models.learned) or "prototypes" (models.prototypes)
+    extra_training: TrainingSet | None = None  # gold or corrections beside the scheme's examples
+
+    def training(self) -> TrainingSet:
+        """What the learned head is trained on: the scheme's examples, then the extras."""
+        base = scheme_examples(self.scheme)
+        return base + self.extra_training if self.extra_training else base
 
 
 @dataclass
@@ -82,6 +90,7 @@ class Engine:
         self.settings = replace(settings, scheme=settings.scheme.for_model(self.spec.name))
         self.cache = cache
         self._loaded = _loaded or _Loaded()
+        self.progress: Progress | None = None  # told of training, when a head is trained
         self.stats = {"classified": 0, "attributed_docs": 0, "embedded": 0, "models_loaded": 0}
 
     def close(self) -> None:
@@ -98,8 +107,7 @@ class Engine:
 
     def with_registry(self, registry: object | None) -> Engine:
         """The same engine for another actor registry, sharing every model already loaded."""
-        settings = Settings(self.settings.scheme, self.settings.model, registry,
-                            self.settings.spacy_model)  # fmt: skip
+        settings = replace(self.settings, registry=registry)
         return Engine(settings, self.cache, self._loaded, spacy_processes=self.spacy_processes)
 
     # -- stance ---------------------------------------------------------------------------
@@ -109,23 +117,42 @@ class Engine:
             if self.spec.backend == "nli":
                 loaded.classifier = NLIClassifier(self.settings.scheme, self.spec.target)
             else:
-                from models.encoder import Encoder
-
-                spec = self.spec
-                loaded.embedder = CachedEmbedder(
-                    self.cache,
-                    spec.cache_name,
-                    lambda: Encoder.load(
-                        spec.target or None, quantize=spec.quantize, cache_dir=self.cache.directory
-                    ),
-                )
-                loaded.classifier = EmbeddingClassifier(
-                    self.settings.scheme, loaded.embedder, spec.name
-                )
+                loaded.classifier = self._embedding_classifier(self.embedder())
         return loaded.classifier
 
+    def embedder(self) -> CachedEmbedder:
+        """The sentence encoder behind the cache (it loads on the first uncached text)."""
+        loaded, spec = self._loaded, self.spec
+        if spec.backend == "nli":
+            raise ValueError(f"{spec.name} is not a sentence encoder")
+        if loaded.embedder is None:
+            from models.encoder import Encoder
+
+            folder = self.cache.directory
+            loaded.embedder = CachedEmbedder(
+                self.cache,
+                spec.cache_name,
+                lambda: Encoder.load(spec.target or None, quantize=spec.quantize, cache_dir=folder),
+            )
+        return loaded.embedder
+
+    def _embedding_classifier(self, embedder: CachedEmbedder) -> Classifier:
+        s = self.settings
+        if s.head == "prototypes":
+            return EmbeddingClassifier(s.scheme, embedder, self.spec.name)
+        head = cached_head(s.training(), embedder, self.cache, self.spec.cache_name, self.progress)
+        return LearnedClassifier(s.scheme, embedder, head, self.spec.name)
+
+    def method(self) -> str:
+        """What decides the stances besides the scheme: model, units, head and its training."""
+        if self.spec.backend == "nli":
+            return self.spec.cache_name
+        if self.settings.head == "prototypes":
+            return f"{self.spec.cache_name}:{UNITS}"
+        return f"{self.spec.cache_name}:{UNITS}:head-{self.settings.training().fingerprint}"
+
     def stances(self, texts: Sequence[str]) -> list[StanceResult]:
-        method = self.spec.cache_name + ("" if self.spec.backend == "nli" else f":{UNITS}")
+        method = self.method()
         ns = f"stance:{method}:{self.settings.scheme.fingerprint}"
         keys = [digest(t) for t in texts]
         found = self.cache.get_many(ns, sorted(set(keys)))
@@ -246,12 +273,15 @@ def analyze(
     cache_dir: str | Path | None = None,
     progress: Progress | None = None,
     spacy_model: str | None = None,
+    extra_training: TrainingSet | None = None,
 ) -> Analysis:
     """Analyse a corpus into the paragraph table (see README for the columns)."""
     sch = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
     if registry is None:
         registry = corpus_registry(paths)
-    settings = Settings(sch, model or "minilm", registry, spacy_model)
+    settings = Settings(
+        sch, model or "minilm", registry, spacy_model, extra_training=extra_training
+    )
     with Engine(settings, Cache(cache_dir)) as engine:
         return run(engine, paths, progress)
 
@@ -259,6 +289,7 @@ def analyze(
 def run(engine: Engine, paths: Sequence[str | Path], progress: Progress | None = None) -> Analysis:
     """Analyse a corpus with an existing engine (models stay loaded between calls)."""
     docs, problems = read_corpus([Path(p) for p in paths])
+    engine.progress = progress
     if progress:
         progress(0, len(docs), "reading")
     chunks = list(analyze_documents(docs, engine, progress, len(docs)))

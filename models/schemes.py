@@ -10,6 +10,7 @@ it. ``load_scheme()`` gives the default scheme shipped in ``models/data/scheme_d
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import tomllib
@@ -38,6 +39,7 @@ class Label:
     hypothesis: str = ""  # NLI hypothesis (filled into the template)
     prototypes: tuple[str, ...] = ()  # statements that carry the stance (embedding backend)
     contrasts: tuple[str, ...] = ()  # look-alikes that do NOT carry it (count for abstain)
+    examples: tuple[str, ...] = ()  # labelled training texts (inline and the examples file)
     threshold: float | None = None  # per-label override of the scheme threshold
     targets: tuple[str, ...] = ()  # keys of the scheme's [targets] this label speaks about
     # speakers' sides (the `affiliation` column) whose words do not put this position forward:
@@ -66,6 +68,7 @@ class Scheme:
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # target -> its names
     # model name -> overrides of [thresholds] and of label thresholds, from [thresholds.<model>]
     model_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    generic_none: bool = True  # the shipped topic-free `none` examples train the head too
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -141,11 +144,12 @@ class Scheme:
 
 def content_hash(scheme: Scheme, purpose: str) -> str:
     labels = [
-        [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts, lb.threshold, lb.targets]
+        [lb.name, lb.hypothesis, lb.prototypes, lb.contrasts, lb.threshold, lb.targets,
+         lb.description, lb.examples]
         for lb in (*scheme.labels, scheme.abstain)
-    ]
+    ]  # fmt: skip
     t = scheme.thresholds
-    payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels]
+    payload = [purpose, scheme.hypothesis_template, scheme.multi_label, labels, scheme.generic_none]
     payload.append(sorted(scheme.targets.items()))
     payload += [t.abstain, t.multi, t.temperature, sorted(t.params.items())]
     if scheme.model_thresholds:  # absent from schemes without tables: their fingerprints stay
@@ -205,6 +209,7 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
                 hypothesis=str(raw.get("hypothesis", "")).strip(),
                 prototypes=_str_tuple(raw.get("prototypes"), f"{source}: {lname}.prototypes"),
                 contrasts=_str_tuple(raw.get("contrasts"), f"{source}: {lname}.contrasts"),
+                examples=_str_tuple(raw.get("examples"), f"{source}: {lname}.examples"),
                 threshold=None if thr is None else float(thr),
                 targets=_str_tuple(raw.get("targets"), f"{source}: {lname}.targets"),
                 not_voiced_by=_str_tuple(
@@ -222,6 +227,7 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
             )
         if lb.name == abstain_name and lb.not_voiced_by:
             raise SchemeError(f"{source}: the abstain label {lb.name!r} takes no not_voiced_by")
+    labels = _with_file_examples(labels, data.get("examples_file"), source)
     stance = [lb for lb in labels if lb.name != abstain_name]
     if not stance:
         raise SchemeError(f"{source}: needs at least one label besides {abstain_name!r}")
@@ -233,8 +239,10 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
     if not abstain.color:
         abstain = _with(abstain, color=ABSTAIN_COLOR)
     for lb in stance:
-        if not (lb.prototypes or lb.hypothesis or lb.description):
-            raise SchemeError(f"{source}: label {lb.name!r} needs prototypes or a hypothesis")
+        if not (lb.examples or lb.prototypes or lb.hypothesis or lb.description):
+            raise SchemeError(
+                f"{source}: label {lb.name!r} needs a description, a hypothesis or examples"
+            )
     raw_t = data.get("thresholds", {})
     if not isinstance(raw_t, dict):
         raise SchemeError(f"{source}: [thresholds] must be a table")
@@ -272,7 +280,34 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
         path=source,
         targets=targets,
         model_thresholds=model_thresholds,
+        generic_none=bool(data.get("generic_none", True)),
     )
+
+
+def _with_file_examples(labels: list[Label], name: object, source: str) -> list[Label]:
+    """Add the rows of the scheme's ``examples_file`` (a CSV with ``label`` and ``text``
+    columns, path relative to the scheme file) to its labels' ``examples``."""
+    if name is None:
+        return labels
+    if not isinstance(name, str) or not name.strip():
+        raise SchemeError(f"{source}: examples_file must be a file name")
+    path = Path(source).parent / name if source != "<scheme>" else Path(name)
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SchemeError(f"{source}: cannot read examples_file {path}: {exc}") from exc
+    if rows and not {"label", "text"} <= set(rows[0]):
+        raise SchemeError(f"{source}: {path} needs `label` and `text` columns")
+    known = {lb.name for lb in labels}
+    unknown = sorted({r["label"] for r in rows} - known)
+    if unknown:
+        raise SchemeError(f"{source}: {path} has rows for unknown labels {unknown}")
+    extra: dict[str, list[str]] = {}
+    for r in rows:
+        if (r.get("text") or "").strip():
+            extra.setdefault(r["label"], []).append(r["text"].strip())
+    return [replace(lb, examples=(*lb.examples, *extra.get(lb.name, ()))) for lb in labels]
 
 
 THRESHOLD_FIELDS = ("abstain", "multi", "temperature")

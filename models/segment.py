@@ -212,7 +212,8 @@ def _rejoin(units: list[_Unit]) -> list[_Unit]:
 
 
 def _apply_context(units: list[_Unit]) -> None:
-    """Rules that need neighbours: captions above credits, question standfirsts."""
+    """Rules that need neighbours: captions above credits, question standfirsts, and a heading
+    heads something: an unterminated last block of a story is a paragraph cut short."""
     for prev, nxt in itertools.pairwise(units):
         if (
             nxt.credit
@@ -221,6 +222,15 @@ def _apply_context(units: list[_Unit]) -> None:
         ):
             prev.kind = "boilerplate"
     body = [u for u in units if u.kind != "boilerplate"]
+    last = body[-1] if body else None
+    if (
+        last is not None
+        and last.kind == "heading"
+        and any(u.kind == "content" for u in body[:-1])
+        and _words(last.text) >= _lim("cut_paragraph_min_words")
+        and any(c.islower() for c in last.text)
+    ):
+        last.kind = "content"
     for u in body[:1] + body[-1:]:
         one_sentence = not _SENT_END.search(u.text)
         if (

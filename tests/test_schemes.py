@@ -25,7 +25,7 @@ def test_default_scheme_has_the_four_labels(scheme):
         ({"name": "s", "labels": [{"name": "none"}]}, "besides"),
         ({"name": "s", "labels": [{"name": "a b", "prototypes": ["x"]}]}, "letters"),
         ({"name": "s", "labels": [{"name": "a", "prototypes": ["x"]}] * 2}, "twice"),
-        ({"name": "s", "labels": [{"name": "a"}]}, "prototypes or a hypothesis"),
+        ({"name": "s", "labels": [{"name": "a"}]}, "a description, a hypothesis or examples"),
         ({"name": "s", "labels": [{"name": "a", "prototypes": "x"}]}, "list of strings"),
         ({**MINIMAL, "thresholds": {"abstain": "high"}}, "numbers"),
         ({**MINIMAL, "thresholds": {"big": {"pro": "high"}}}, "[thresholds.big]: values must"),

@@ -106,6 +106,20 @@ def test_content_is_not_furniture(text: str) -> None:
                 ("content", BODY + " It was the third meeting this year."),
             ],
         ),
+        # a story cut short: its unterminated last block is a paragraph, not a heading
+        (
+            f"Storm hits coast\n\n{BODY}\n\nThe mayor said the harbour would stay closed until the",
+            [
+                ("heading", "Storm hits coast"),
+                ("content", BODY),
+                ("content", "The mayor said the harbour would stay closed until the"),
+            ],
+        ),
+        # ... but a short closing line is still a heading (a section head before nothing)
+        (
+            f"{BODY}\n\nWhat comes next",
+            [("content", BODY), ("heading", "What comes next")],
+        ),
         # no blank line anywhere: every line is a paragraph
         (
             f"{BODY}\nIt was the third meeting this year.",
