@@ -2,8 +2,9 @@
 
 A scheme's labels carry examples (``examples``, the scheme's ``examples_file``, prototypes, and
 their descriptions and hypotheses, so that a scheme of labels and descriptions alone trains too);
-contrasts and the shipped topic-free ``none`` examples train the abstain label. Optionally gold
-paragraphs and people's corrections join them (``stancemap train --gold G --corrections C``).
+contrasts and the shipped topic-free ``none`` examples train the abstain label; a label with
+fewer than ``FEW_EXAMPLES`` written examples also learns from its hypothesis in a few frames.
+Optionally gold paragraphs and people's corrections join them (``stancemap train --gold G --corrections C``).
 ``none`` is learned like any label.
 
 The head is a multinomial logistic regression with balanced class weights, trained on each
@@ -38,9 +39,12 @@ from models.schemes import DATA_DIR, Scheme
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 GENERIC_NONE = DATA_DIR / "generic_none_examples.csv"
-FEATURES = "sentence-mean-v1"  # part of every head's fingerprint: change it with the features
+FEATURES = "unit-max-v1"  # part of every head's fingerprint: change it with the features
 C = 3.0  # inverse regularisation of the logistic regression (README: how it was chosen)
-MIN_PER_LABEL = 1
+# A label with fewer written examples than this also learns from its hypothesis in these
+# frames (SetFit's zero-shot recipe): a scheme of descriptions and hypotheses alone trains.
+FEW_EXAMPLES = 5
+ZERO_SHOT_FRAMES = ("The speaker {}.", "The article {}.")
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ def scheme_examples(scheme: Scheme) -> TrainingSet:
         add([lb.description] if lb.description else [], lb.name)
         if lb.hypothesis:
             add([scheme.hypothesis_template.format(lb.hypothesis)], lb.name)
+            if len(lb.examples) + len(lb.prototypes) < FEW_EXAMPLES and lb is not scheme.abstain:
+                add([f.format(lb.hypothesis) for f in ZERO_SHOT_FRAMES], lb.name)
     if scheme.generic_none:
         add(generic_none(), abstain)
     return TrainingSet(tuple(texts), tuple(labels))

@@ -227,11 +227,11 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
             )
         if lb.name == abstain_name and lb.not_voiced_by:
             raise SchemeError(f"{source}: the abstain label {lb.name!r} takes no not_voiced_by")
-    labels = _with_file_examples(labels, data.get("examples_file"), source)
     stance = [lb for lb in labels if lb.name != abstain_name]
     if not stance:
         raise SchemeError(f"{source}: needs at least one label besides {abstain_name!r}")
     abstain = next((lb for lb in labels if lb.name == abstain_name), Label(name=abstain_name))
+    *stance, abstain = _with_file_examples([*stance, abstain], data.get("examples_file"), source)
     stance = [
         lb if lb.color else _with(lb, color=_PALETTE[i % len(_PALETTE)])
         for i, lb in enumerate(stance)
