@@ -4,8 +4,8 @@ A scheme's labels carry examples (``examples``, the scheme's ``examples_file``, 
 their descriptions and hypotheses, so that a scheme of labels and descriptions alone trains too);
 contrasts and the shipped topic-free ``none`` examples train the abstain label; a label with
 fewer than ``FEW_EXAMPLES`` written examples also learns from its hypothesis in a few frames.
-Optionally gold paragraphs and people's corrections join them (``stancemap train --gold G --corrections C``).
-``none`` is learned like any label.
+Optionally gold paragraphs and people's corrections join them (``stancemap train --gold G
+--corrections C``). ``none`` is learned like any label.
 
 The head is a multinomial logistic regression with balanced class weights, trained on each
 example's vector (the normalised mean of its sentence vectors; one sentence: that sentence). A
