@@ -39,12 +39,14 @@ def generated_paragraphs(paths: list[str], n: int, seed: int = 0) -> list[str]:
 
 
 def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, object]:
-    from models.classify import EmbeddingClassifier, NLIClassifier, parse_model_spec
+    from models.classify import NLIClassifier, parse_model_spec
     from models.encoder import Encoder
+    from models.learned import LearnedClassifier, scheme_examples, train_head
     from models.schemes import load_scheme
 
     scheme = load_scheme()
     texts = seed_paragraphs(paths)
+    train_s = None
     t0 = time.perf_counter()
     if model == "nli-random":
         from models.nli import build_random_nli
@@ -55,7 +57,11 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
         clf = NLIClassifier(scheme.for_model(spec.name), spec.target)
     else:
         enc = Encoder.load(spec.target or None, quantize=spec.quantize)
-        clf = EmbeddingClassifier(scheme.for_model(spec.name), enc.encode, spec.name)
+        t1 = time.perf_counter()  # training the scheme's head: every example encoded, no cache
+        head = train_head(scheme_examples(scheme), enc.encode)
+        train_s = round(time.perf_counter() - t1, 2)
+        t0 += train_s
+        clf = LearnedClassifier(scheme.for_model(spec.name), enc.encode, head, spec.name)
     load_s = time.perf_counter() - t0
     clf.classify(texts[:16])  # warm-up
     runs = []
@@ -67,6 +73,7 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
         "model": model,
         "paragraphs": len(texts),
         "load_s": round(load_s, 2),
+        "train_s": train_s,
         "para_per_s": round(max(runs), 1),
         "para_per_s_median": round(sorted(runs)[len(runs) // 2], 1),
         "runs": [round(r, 1) for r in runs],
@@ -102,10 +109,11 @@ def write_generated_corpus(paths: list[str], n: int, folder: Path, per_doc: int 
     return out
 
 
-def bench_analyze(paths: list[str], n: int) -> dict[str, object]:
-    """`stancemap analyze` (streaming, cold cache) over n generated paragraphs: time, peak RSS."""
+def bench_analyze(paths: list[str], n: int, per_doc: int = 10) -> dict[str, object]:
+    """`stancemap analyze` (streaming, cold cache) over n generated paragraphs, ``per_doc`` to a
+    document: time, peak RSS."""
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = write_generated_corpus(paths, n, Path(tmp))
+        corpus = write_generated_corpus(paths, n, Path(tmp), per_doc)
         # through this module's --peak: the child's own peak (RUSAGE_CHILDREN would be the
         # largest of every child so far, the benchmarked backends included)
         cmd = [sys.executable, "-m", "models.bench", "--peak", "analyze", str(corpus), "--quiet",
@@ -118,7 +126,8 @@ def bench_analyze(paths: list[str], n: int) -> dict[str, object]:
         peaks = json.loads(proc.stdout.strip().splitlines()[-1])
     # a worker's RSS counts the pages it shares with the main process too: the two peaks
     # bound the total from below and above
-    return {"paragraphs": n, "seconds": round(elapsed, 1), "para_per_s": round(n / elapsed, 1),
+    return {"paragraphs": n, "per_doc": per_doc, "seconds": round(elapsed, 1),
+            "para_per_s": round(n / elapsed, 1),
             "peak_rss_mb": round(peaks["peak_rss_mb"], 1),
             "worker_peak_rss_mb": round(peaks.get("worker_peak_rss_mb", 0.0), 1)}  # fmt: skip
 
@@ -154,6 +163,7 @@ def run_bench(
     analyze: int = 0,
     dashboard: list[int] | None = None,
     rounds: int = 2,
+    per_doc: int = 10,
 ) -> str:
     """Every backend in its own subprocess, ``rounds`` times in alternating order, so that a
     machine whose speed drifts (a shared VM) slows all backends alike; ratios are per round."""
@@ -169,9 +179,12 @@ def run_bench(
             else:
                 done[model] = json.loads(proc.stdout.strip().splitlines()[-1])
         per_round.append(done)
-    text = format_bench([merge_rounds([d[m] for d in per_round]) for m in models], per_round)
+    from models.arithmetic import choose
+
+    text = f"encoder arithmetic: {choose().describe()}\n"
+    text += format_bench([merge_rounds([d[m] for d in per_round]) for m in models], per_round)
     if analyze:
-        r = bench_analyze(paths, analyze)
+        r = bench_analyze(paths, analyze, per_doc)
         text += f"\nanalyze end to end (segment + attribute + classify, cold cache): {r}"
     if dashboard:
         text += "\n" + bench_dashboard(dashboard)
@@ -189,6 +202,7 @@ def merge_rounds(rows: list[dict]) -> dict:
         para_per_s=max(runs),
         para_per_s_median=runs[len(runs) // 2],
         load_s=max(r["load_s"] for r in ok),
+        train_s=max((r.get("train_s") or 0 for r in ok), default=0) or None,
         peak_rss_mb=max(r["peak_rss_mb"] for r in ok),
         runs=runs,
     )
@@ -209,7 +223,8 @@ def format_bench(rows: list[dict], per_round: list[dict[str, dict]] | None = Non
     if not rows:
         return "(no classifier backends asked for)"
     ref = next((r["para_per_s"] for r in rows if r.get("model") == "nli-random"), None)
-    lines = [f"{'backend':<14}{'para/s':>9}{'median':>9}{'vs NLI':>8}{'load s':>8}{'peak MB':>9}"]
+    lines = [f"{'backend':<14}{'para/s':>9}{'median':>9}{'vs NLI':>8}{'load s':>8}{'peak MB':>9}"
+             f"{'train s':>9}"]  # fmt: skip
     for r in rows:
         if "error" in r:
             lines.append(f"{r['model']:<14} failed: {r['error']}")
@@ -217,7 +232,7 @@ def format_bench(rows: list[dict], per_round: list[dict[str, dict]] | None = Non
         ratio = f"{r['para_per_s'] / ref:.1f}x" if ref else "-"
         lines.append(
             f"{r['model']:<14}{r['para_per_s']:>9}{r['para_per_s_median']:>9}{ratio:>8}"
-            f"{r['load_s']:>8}{r['peak_rss_mb']:>9}"
+            f"{r['load_s']:>8}{r['peak_rss_mb']:>9}{r.get('train_s') or '-':>9}"
         )
         extra = {k: v for k, v in r.items() if k.startswith("para_per_s_") and k[11:].isdigit()}
         for k, v in extra.items():
@@ -228,7 +243,8 @@ def format_bench(rows: list[dict], per_round: list[dict[str, dict]] | None = Non
     if rows:
         n = next((r["paragraphs"] for r in rows if "paragraphs" in r), "?")
         lines.append(f"({n} content paragraphs of the seeds; best of the passes, after a warm-up;"
-                     f" {len(per_round or [1])} rounds)")  # fmt: skip
+                     f" {len(per_round or [1])} rounds; train s: the default scheme's head,"
+                     " every example encoded)")  # fmt: skip
     return "\n".join(lines)
 
 

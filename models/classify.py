@@ -23,6 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
+from models.arithmetic import ENCODING, choose
 from models.packaged import PACKAGED
 from models.prototypes import (
     Units,
@@ -58,8 +59,6 @@ class ModelSpec:
         """The name plus the numerics, so that a change of encoding never reuses old vectors."""
         if self.backend == "nli":
             return self.name
-        from models.int8 import ENCODING
-
         where = ""  # a folder: its absolute path too (two folders may share a name)
         if self.target and self.target not in PACKAGED:
             where = "#" + hashlib.sha256(os.path.abspath(self.target).encode()).hexdigest()[:8]
@@ -74,17 +73,22 @@ class ModelSpec:
 
 
 def parse_model_spec(spec: str | None) -> ModelSpec:
-    """``None``/"minilm" -> bundled MiniLM, per-token int8 (``minilm-int8`` and the former
-    ``minilm-batched`` name the same); "minilm-fp32"; a packaged encoder ("mpnet",
-    "mpnet-fp32", see models.packaged); "nli:X"; a folder path (``./mpnet`` for a folder of
-    that name)."""
+    """``None``/"minilm" -> bundled MiniLM in the arithmetic this CPU runs fastest
+    (:mod:`models.arithmetic`: per-token int8 or fp32); "minilm-int8" (the former
+    ``minilm-batched`` names the same) and "minilm-fp32" force one; a packaged encoder ("mpnet",
+    "mpnet-int8", "mpnet-fp32", see models.packaged); "nli:X"; a folder path (``./mpnet`` for a
+    folder of that name)."""
     spec = (spec or DEFAULT_MODEL).strip()
-    if spec in ("minilm", "minilm-int8", "minilm-batched"):
+    if spec == "minilm":
+        return ModelSpec("embedding", "", quantize=choose().path == "int8")
+    if spec in ("minilm-int8", "minilm-batched"):
         return ModelSpec("embedding", "")
     if spec == "minilm-fp32":
         return ModelSpec("embedding", "", quantize=False)
-    for suffix, quantize in (("", True), ("-int8", True), ("-fp32", False)):
+    for suffix, quantize in (("", None), ("-int8", True), ("-fp32", False)):
         if spec.endswith(suffix) and spec[: len(spec) - len(suffix)] in PACKAGED:  # e.g. mpnet
+            if quantize is None:
+                quantize = choose().path == "int8"
             return ModelSpec("embedding", spec[: len(spec) - len(suffix)], quantize=quantize)
     if spec.startswith("nli:"):
         return ModelSpec("nli", spec[4:])

@@ -240,7 +240,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(
         run_bench(
             args.paths, models, repeat=args.repeat, scale=args.scale, analyze=args.analyze,
-            dashboard=dash, rounds=args.rounds,
+            dashboard=dash, rounds=args.rounds, per_doc=args.per_doc,
         )
     )  # fmt: skip
     return 0

@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scale", type=int, default=0, help="also classify N generated paragraphs")
     b.add_argument("--analyze", type=int, default=0, help="time `analyze` on N generated ones")
     b.add_argument(
+        "--per-doc", type=int, default=10,
+        help="generated paragraphs to a document for --analyze (500: long documents)",
+    )  # fmt: skip
+    b.add_argument(
         "--dashboard", nargs="*", type=int, default=None, metavar="N",
         help="dashboard rerun times at N paragraphs (default 1000 20000 100000)",
     )  # fmt: skip

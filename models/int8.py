@@ -18,9 +18,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from models.arithmetic import ENCODING  # noqa: F401  (part of every int8 cache key)
 from models.kernels import dequantize_torch, kernels, quantize_torch
-
-ENCODING = "int8-per-token-v1"  # part of every cache key: change it when the numerics change
 
 
 class Int8Weights:
