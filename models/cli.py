@@ -52,6 +52,7 @@ def _analyze(args: argparse.Namespace, paths: list[str], quiet: bool = True):
             cache_dir=args.cache_dir,
             progress=update,
             extra_training=_extra(args, scheme),
+            head=args.head,
         )
     finally:
         if bar is not None:
@@ -96,7 +97,8 @@ def _settings(args: argparse.Namespace):
 
     registry = _registry(args.registry) or corpus_registry(args.paths)
     scheme = load_scheme(args.scheme)
-    return Settings(scheme, args.model or "minilm", registry, extra_training=_extra(args, scheme))
+    extra = _extra(args, scheme)
+    return Settings(scheme, args.model or "minilm", registry, head=args.head, extra_training=extra)
 
 
 def _extra(args: argparse.Namespace, scheme):

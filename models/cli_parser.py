@@ -12,6 +12,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheme", default=None, help="stance scheme TOML (default: built-in)")
     p.add_argument("--registry", default=None, help="actor registry CSV merged over the corpus one")
     p.add_argument("--cache-dir", default=None, help="cache folder (default ~/.cache/stancemap)")
+    p.add_argument(
+        "--head", choices=["learned", "prototypes"], default="learned",
+        help="embedding models: the learned head (default) or the prototype scorer of `calibrate`",
+    )  # fmt: skip
 
 
 def _training(p: argparse.ArgumentParser, prefix: str) -> None:

@@ -9,6 +9,7 @@ Stances only: the voice rule needs the articles' speakers (``evaluate`` on a tab
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from models.schemes import Scheme
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 METHODS = ("model", "always-none", "similarity")
+EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,36 @@ class ByArticle:
     pooled: dict[str, Report]  # method -> every article's held-out predictions scored together
     train_on_gold: bool
     predictions: list[str]  # the model's held-out stance for each content item, in gold order
+    confidences: list[float]  # its stance_score
+    reliability: list[Bin]  # stance_score against how often the stance is right
+
+
+@dataclass(frozen=True)
+class Bin:
+    low: float
+    high: float
+    n: int
+    confidence: float  # mean stance_score in the bin
+    accuracy: float  # share of its paragraphs whose stance is accepted
+
+
+def reliability(
+    items: Sequence[dict], stances: Sequence[str], scores: Sequence[float], edges=EDGES
+) -> list[Bin]:
+    """Reliability bins: a calibrated score is as often right as it says."""
+    bins = []
+    for low, high in itertools.pairwise(edges):
+        idx = [i for i, s in enumerate(scores) if low <= s < high or (high == 1.0 and s == 1.0)]
+        if idx:
+            right = [stances[i] in items[i]["accept"] for i in idx]
+            bins.append(Bin(low, high, len(idx), float(np.mean([scores[i] for i in idx])),
+                            float(np.mean(right))))  # fmt: skip
+    return bins
+
+
+def expected_calibration_error(bins: Sequence[Bin]) -> float:
+    n = sum(b.n for b in bins)
+    return sum(b.n * abs(b.confidence - b.accuracy) for b in bins) / n if n else 0.0
 
 
 def content(gold: Sequence[dict]) -> list[dict]:
@@ -74,6 +106,7 @@ def by_article(
     texts = [g["text"] for g in items]
     similar = similarity_baseline(scheme, embed, texts)
     model_pred: list[str] = [""] * len(items)
+    model_score: list[float] = [0.0] * len(items)
     for doc in docs:
         idx = [i for i, g in enumerate(items) if g["doc"] == doc]
         clf = shared
@@ -81,7 +114,7 @@ def by_article(
             others = gold_examples([g for g in items if g["doc"] != doc], scheme)
             clf = LearnedClassifier(scheme, embed, train_head(base + others, embed))
         for i, r in zip(idx, clf.classify([texts[i] for i in idx]), strict=True):
-            model_pred[i] = r.stance
+            model_pred[i], model_score[i] = r.stance, r.stance_score
         if progress:
             progress(doc)
     preds = {
@@ -97,7 +130,8 @@ def by_article(
         reports = {m: _score(sub, [p[i] for i in idx], labels) for m, p in preds.items()}
         articles.append(ArticleScore(doc, len(idx), reports))
     pooled = {m: _score(items, p, labels) for m, p in preds.items()}
-    return ByArticle(articles, pooled, train_on_gold, model_pred)
+    bins = reliability(items, model_pred, model_score)
+    return ByArticle(articles, pooled, train_on_gold, model_pred, model_score, bins)
 
 
 def _score(items: Sequence[dict], stances: Sequence[str], labels: Sequence[str]) -> Report:
@@ -128,6 +162,10 @@ def format_by_article(r: ByArticle) -> str:
     f1 = r.pooled["model"].per_label
     by_label = ", ".join(f"{k} {v['f1']:.2f}" for k, v in f1.items())
     lines.append(f"model F1 by label (pooled): {by_label}")
+    ece = expected_calibration_error(r.reliability)
+    lines.append(f"reliability of stance_score (expected calibration error {ece:.3f}):")
+    lines += [f"  {b.low:.1f}-{b.high:.1f}: {b.n:>4} paragraphs, mean score {b.confidence:.2f}, "
+              f"right {b.accuracy:.2f}" for b in r.reliability]  # fmt: skip
     return "\n".join(lines)
 
 

@@ -227,6 +227,8 @@ def analyze_documents(
     docs: Iterable[Document], engine: Engine, progress: Progress | None = None, total: int = 0
 ) -> Iterator[pd.DataFrame]:
     """Yield one table chunk per batch of documents (bounded memory for any corpus size)."""
+    if progress is not None:
+        engine.progress = progress  # a head trained on first use reports its progress too
     batch: list[list[Paragraph]] = []
     size = done = 0
     for doc in docs:
@@ -274,6 +276,7 @@ def analyze(
     progress: Progress | None = None,
     spacy_model: str | None = None,
     extra_training: TrainingSet | None = None,
+    head: str = "learned",
 ) -> Analysis:
     """Analyse a corpus into the paragraph table (see README for the columns)."""
     sch = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
@@ -289,7 +292,6 @@ def analyze(
 def run(engine: Engine, paths: Sequence[str | Path], progress: Progress | None = None) -> Analysis:
     """Analyse a corpus with an existing engine (models stay loaded between calls)."""
     docs, problems = read_corpus([Path(p) for p in paths])
-    engine.progress = progress
     if progress:
         progress(0, len(docs), "reading")
     chunks = list(analyze_documents(docs, engine, progress, len(docs)))

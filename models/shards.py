@@ -99,7 +99,8 @@ def run_shard(
 
 def shard_key(files: Sequence[str], settings: object) -> str:
     """What a finished shard depends on: its files (name, size, modification time), the model,
-    the scheme (voices included), the speaker registry, the spaCy model and the code."""
+    the scheme (voices included), the speaker registry, the spaCy model, the code, and the
+    stance head with what it was trained on."""
     from models.cache import code_fingerprint, files_fingerprint
 
     s = settings
@@ -110,6 +111,8 @@ def shard_key(files: Sequence[str], settings: object) -> str:
         getattr(s.registry, "fingerprint", ""),  # type: ignore[attr-defined]
         s.spacy_model or "",  # type: ignore[attr-defined]
         code_fingerprint(),
+        s.head,  # type: ignore[attr-defined]
+        s.training().fingerprint if s.head == "learned" else "",  # type: ignore[attr-defined]
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
