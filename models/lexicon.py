@@ -15,6 +15,7 @@ class Lexicon:
     """The cue lists of ``reporting_verbs.toml`` as lower-case sets."""
 
     speech: frozenset[str]
+    phrasal: frozenset[str]
     needs_clause: frozenset[str]
     listener: frozenset[str]
     passive_speaker: frozenset[str]
@@ -43,6 +44,7 @@ def load_lexicon(path: Path = VERBS_PATH) -> Lexicon:
 
     return Lexicon(
         speech=s("speech", "verbs"),
+        phrasal=s("speech", "phrasal"),
         needs_clause=s("speech", "needs_clause"),
         listener=s("speech", "listener"),
         passive_speaker=s("speech", "passive_speaker"),

@@ -17,6 +17,7 @@ from models.quotes import quote_spans
 from models.speakers import Speaker, lemma, make_speaker
 
 _PATH_DEPS = {"ROOT", "conj", "ccomp", "parataxis", "xcomp"}
+_MODIFIERS = {"npadvmod", "compound", "det", "poss", "nummod", "amod", "pobj", "appos"}
 _OTHER_CLAUSES = {"advcl", "conj", "relcl", "acl", "npadvmod", "nsubj", "nsubjpass", "cc", "punct"}
 
 
@@ -80,9 +81,11 @@ def _main_clause(tok: Token, lex: Lexicon, inq: list[bool]) -> bool:
     for t in chain:
         if t.dep_ == "parataxis" and lemma(t) in lex.speech:  # "..., he said, ..."
             return True
+        if t is tok and (_as_frame(t, lex) or _closing_cue(t, inq)):
+            return True
         if any(c.dep_ == "mark" and c.lower_ in lex.subordinators for c in t.children):
             return False
-        if t.dep_ in _PATH_DEPS or inq[t.i]:
+        if t.dep_ in _PATH_DEPS or inq[t.i] or _infinitive(t):
             continue
         if t.dep_ == "advcl" and t.tag_ == "VBG" and lemma(t) in lex.continuing:
             continue
@@ -90,9 +93,43 @@ def _main_clause(tok: Token, lex: Lexicon, inq: list[bool]) -> bool:
     return True
 
 
+def _as_frame(tok: Token, lex: Lexicon) -> bool:
+    """'as X remarked: ...' / 'As X said, ...': a source frame, not background (no own object)."""
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+        return False
+    return lemma(tok) in lex.speech and not any(
+        c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children
+    )
+
+
+def _closing_cue(tok: Token, inq: list[bool]) -> bool:
+    """'"...," a readout stated.': a cue ending the sentence that a quotation opened."""
+    sent = tok.sent
+    after = tok.doc[tok.i + 1 : sent.end]
+    return all(t.is_punct for t in after) and inq[sent.start + 1 if len(sent) > 1 else sent.start]
+
+
+def _infinitive(tok: Token) -> bool:
+    """'went on to say', 'wanted to stress': an infinitive governed by the clause's verb."""
+    return (
+        tok.dep_ in ("advcl", "xcomp")
+        and tok.head.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    )
+
+
+def _colon_after(tok: Token) -> bool:
+    """The cue ends in a colon ('X wrote:'): what follows, here or in the next paragraph, is
+    what was said."""
+    if any(c.text == ":" and c.i > tok.i for c in tok.children):
+        return True
+    end = max(t.i for t in tok.subtree) + 1
+    return end < len(tok.doc) and tok.doc[end].text == ":"
+
+
 def _has_clause(tok: Token, inq: list[bool], speaker_tok: Token | None) -> bool:
     """A clausal complement, or a quotation among the cue's own complements."""
-    if any(c.dep_ in ("ccomp", "parataxis") for c in tok.children):
+    if any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or _colon_after(tok):
         return True
     for c in tok.children:
         if c is speaker_tok or c.dep_ in _OTHER_CLAUSES:
@@ -102,9 +139,19 @@ def _has_clause(tok: Token, inq: list[bool], speaker_tok: Token | None) -> bool:
     return False
 
 
+def _phrasal(tok: Token, lex: Lexicon) -> str:
+    """'pushed back', 'hit out': a verb and particle that report speech together ('' if not)."""
+    for c in tok.children:
+        if c.dep_ in ("prt", "advmod") and c.i == tok.i + 1:
+            if f"{lemma(tok)} {c.lower_}" in lex.phrasal:
+                return f"{tok.text} {c.text}"
+    return ""
+
+
 def _verb_claim(tok: Token, lex: Lexicon, inq: list[bool]) -> tuple[Speaker, str, Token] | None:
     lem = lemma(tok)
-    if lem not in lex.speech and tok.lower_ not in lex.speech:
+    phrasal = _phrasal(tok, lex)
+    if lem not in lex.speech and tok.lower_ not in lex.speech and not phrasal:
         return None
     verbal = tok.pos_ in ("VERB", "AUX") or tok.tag_ in ("VBD", "VBN", "VBZ", "VBP")
     if not verbal and not any(c.dep_ == "nsubj" for c in tok.children):
@@ -114,12 +161,12 @@ def _verb_claim(tok: Token, lex: Lexicon, inq: list[bool]) -> tuple[Speaker, str
     subj = _subject(tok, lex, inq)
     if subj is None:
         return None
-    if lem in lex.needs_clause and not _has_clause(tok, inq, subj):
+    if not phrasal and lem in lex.needs_clause and not _has_clause(tok, inq, subj):
         return None
     speaker = make_speaker(subj, lex)
     if speaker is None:
         return None
-    return speaker, _cue_text(tok, lex), tok
+    return speaker, phrasal or _cue_text(tok, lex), tok
 
 
 def _cue_text(tok: Token, lex: Lexicon) -> str:
@@ -149,18 +196,43 @@ def _subject(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
             return c
         if c.dep_ == "nsubjpass" and lemma(tok) in lex.passive_speaker and not inq[c.i]:
             return c
+    if tok.dep_ == "conj":
+        own = _own_subject(tok, inq)
+        if own is not None:
+            return own
     if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:
-        if tok.tag_ == "VBG":  # "..., with the spokesman, Liu Pengyu, saying ..."
+        head_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.head.children)
+        absolute = any(c.lower_ == "with" and c.i < tok.i for c in tok.head.children)
+        if tok.tag_ == "VBG" and (absolute or not head_subject):  # "with X, Y, saying ..."
             lo = tok.head.i if tok.head.i < tok.i else tok.sent.start
             for t in reversed(tok.doc[lo + 1 : tok.i]):
                 if t.ent_type_ == "PERSON" and not inq[t.i]:
                     return t
-        if tok.dep_ != "xcomp":
+        if _infinitive(tok) and any(c.dep_ == "dobj" for c in tok.head.children):
+            return None  # "urged them to say": the object, not the subject, speaks
+        if tok.dep_ != "xcomp" or _infinitive(tok):
             return _subject(tok.head, lex, inq)
-    return _nearby(tok, inq)
+    return _nearby(tok, lex, inq)
 
 
-def _nearby(tok: Token, inq: list[bool]) -> Token | None:
+def _own_subject(tok: Token, inq: list[bool]) -> Token | None:
+    """A conjoined verb with a noun phrase of its own before it ('A did X and reports have
+    said Y', misparsed as 'X and reports'): that noun phrase is its subject."""
+    cut = next(
+        (t.i for t in reversed(tok.doc[tok.head.i + 1 : tok.i]) if t.dep_ == "cc" or t.text in ",;"),
+        None,
+    )
+    if cut is None:
+        return None
+    for t in tok.doc[cut + 1 : tok.i]:
+        if inq[t.i] or t.ent_type_ in ("DATE", "TIME"):
+            continue
+        if t.pos_ in ("NOUN", "PROPN", "PRON") and t.dep_ not in _MODIFIERS:
+            return t
+    return None
+
+
+def _nearby(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
     """Fallback when the parse gives the cue no subject (often in rewritten text)."""
     sent = tok.sent
     if not any(inq[t.i] for t in sent) and tok.dep_ != "ROOT":
@@ -169,8 +241,11 @@ def _nearby(tok: Token, inq: list[bool]) -> Token | None:
     for t in sent:
         if t.i < tok.i and inq[t.i]:
             lo = t.i + 1
+    for t in tok.doc[lo : tok.i]:  # '"...," a ministry readout stated': the document's author
+        if t.lower_ in lex.documents and t.i > lo and t.nbor(-1).pos_ == "PROPN":
+            return _ent_root(t.nbor(-1))
     for t in tok.doc[lo : tok.i]:
-        if inq[t.i]:
+        if inq[t.i] or t.dep_ in ("poss", "pobj"):  # "ahead of X's call": not the subject
             continue
         if t.ent_type_ in ("PERSON", "ORG") or t.lower_ in ("he", "she", "they"):
             return t.doc[t.i : t.i + 1].root if not t.ent_type_ else _ent_root(t)
