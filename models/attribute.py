@@ -24,8 +24,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models.lexicon import load_lexicon
 from models.coref import note_centre
+from models.lexicon import load_lexicon
 from models.people import DocContext, remember_people, resolve
 from models.quotes import quote_spans, quotes_of
 from models.records import Attribution

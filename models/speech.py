@@ -142,9 +142,9 @@ def _has_clause(tok: Token, inq: list[bool], speaker_tok: Token | None) -> bool:
 def _phrasal(tok: Token, lex: Lexicon) -> str:
     """'pushed back', 'hit out': a verb and particle that report speech together ('' if not)."""
     for c in tok.children:
-        if c.dep_ in ("prt", "advmod") and c.i == tok.i + 1:
-            if f"{lemma(tok)} {c.lower_}" in lex.phrasal:
-                return f"{tok.text} {c.text}"
+        pair = f"{lemma(tok)} {c.lower_}"
+        if c.dep_ in ("prt", "advmod") and c.i == tok.i + 1 and pair in lex.phrasal:
+            return f"{tok.text} {c.text}"
     return ""
 
 
@@ -218,10 +218,8 @@ def _subject(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
 def _own_subject(tok: Token, inq: list[bool]) -> Token | None:
     """A conjoined verb with a noun phrase of its own before it ('A did X and reports have
     said Y', misparsed as 'X and reports'): that noun phrase is its subject."""
-    cut = next(
-        (t.i for t in reversed(tok.doc[tok.head.i + 1 : tok.i]) if t.dep_ == "cc" or t.text in ",;"),
-        None,
-    )
+    between = tok.doc[tok.head.i + 1 : tok.i]
+    cut = next((t.i for t in reversed(between) if t.dep_ == "cc" or t.text in ",;"), None)
     if cut is None:
         return None
     for t in tok.doc[cut + 1 : tok.i]:
