@@ -28,6 +28,7 @@ class Lexicon:
     group: frozenset[str]
     organization: frozenset[str]
     rank: frozenset[str]
+    media: frozenset[str]
     titles: frozenset[str]
 
 
@@ -57,5 +58,6 @@ def load_lexicon(path: Path = VERBS_PATH) -> Lexicon:
         group=s("nouns", "group"),
         organization=s("nouns", "organization"),
         rank=s("nouns", "rank"),
+        media=s("nouns", "media"),
         titles=s("titles", "words"),
     )

@@ -69,6 +69,8 @@ def resolve(claim: Claim, doc: Doc, ctx: DocContext) -> Attribution | None:
     """The actor a claim's speaker stands for, or None for a pronoun with no antecedent."""
     sp = claim.speaker
     name, kind, role = sp.text, sp.kind, sp.role
+    if kind == "report":  # an outlet's report the article cites: its narration, cue kept
+        return Attribution(cue=f"{name} {claim.cue}")
     if kind == "pronoun":
         if sp.head in ("he", "she"):
             met = next(reversed(ctx.people), "") if ctx.people else ""

@@ -27,7 +27,8 @@ class Speaker:
     """Who a cue names, before document-level resolution.
 
     kind: person | name (a proper name of unknown type) | organization | group |
-    pronoun | title (a person named by office only: "the US president").
+    pronoun | title (a person named by office only: "the US president") | report (an
+    outlet relaying its sources: the citing article's narration).
     """
 
     text: str
@@ -116,6 +117,8 @@ def make_speaker(tok: Token, lex: Lexicon) -> Speaker | None:
             return Speaker(f"{text} official", "group", f"{text} official", head="official")
         return Speaker(text, "organization", head=lem)
     if lem in lex.person:
+        if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in tok.children):
+            return Speaker(text, "group", text, head=lem)  # "a diplomat": someone new, unnamed
         return Speaker(text, "title", text, head=lem)
     return None
 

@@ -127,10 +127,18 @@ def _colon_after(tok: Token) -> bool:
     return end < len(tok.doc) and tok.doc[end].text == ":"
 
 
-def _has_clause(tok: Token, inq: list[bool], speaker_tok: Token | None) -> bool:
+def _has_clause(tok: Token, lex: Lexicon, inq: list[bool], speaker_tok: Token | None) -> bool:
     """A clausal complement, or a quotation among the cue's own complements."""
     if any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or _colon_after(tok):
         return True
+    listener = lemma(tok) in lex.listener  # "told her that ...", parsed as a clause of "her"
+    for c in tok.children:
+        if (
+            listener
+            and c.dep_ in ("dobj", "dative")
+            and any(g.dep_ == "acl" and _marked_that(g) for g in c.children)
+        ):
+            return True
     for c in tok.children:
         if c is speaker_tok or c.dep_ in _OTHER_CLAUSES:
             continue
@@ -148,6 +156,10 @@ def _phrasal(tok: Token, lex: Lexicon) -> str:
     return ""
 
 
+def _marked_that(tok: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+
+
 def _verb_claim(tok: Token, lex: Lexicon, inq: list[bool]) -> tuple[Speaker, str, Token] | None:
     lem = lemma(tok)
     phrasal = _phrasal(tok, lex)
@@ -161,12 +173,27 @@ def _verb_claim(tok: Token, lex: Lexicon, inq: list[bool]) -> tuple[Speaker, str
     subj = _subject(tok, lex, inq)
     if subj is None:
         return None
-    if not phrasal and lem in lex.needs_clause and not _has_clause(tok, inq, subj):
+    if not phrasal and lem in lex.needs_clause and not _has_clause(tok, lex, inq, subj):
         return None
     speaker = make_speaker(subj, lex)
     if speaker is None:
         return None
+    if _relayed_report(tok, subj, speaker, lex):
+        speaker = Speaker(speaker.text, "report", speaker.role)
     return speaker, phrasal or _cue_text(tok, lex), tok
+
+
+def _relayed_report(tok: Token, subj: Token, speaker: Speaker, lex: Lexicon) -> bool:
+    """'The X Post reported ...', 'X Times claimed, citing officials, ...': an outlet relaying
+    a report (its sources, not its own position), cited by the article's narration."""
+    if speaker.kind != "organization":
+        return False
+    words = {t.lower_ for t in subj.subtree} | {w.lower() for w in speaker.role.split()}
+    if not (speaker.text.split()[-1].lower() in lex.media or words & lex.media):
+        return False
+    near = tok.doc[tok.i + 1 : tok.i + 4]  # "claimed, citing ...": the parse may hang it lower
+    cites = any(t.tag_ == "VBG" and lemma(t) in ("cite", "quote") for t in near)
+    return cites or lemma(tok) == "report"
 
 
 def _cue_text(tok: Token, lex: Lexicon) -> str:
@@ -242,8 +269,10 @@ def _nearby(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
     for t in tok.doc[lo : tok.i]:  # '"...," a ministry readout stated': the document's author
         if t.lower_ in lex.documents and t.i > lo and t.nbor(-1).pos_ == "PROPN":
             return _ent_root(t.nbor(-1))
+    if any(c.dep_ == "csubj" for c in tok.children):
+        return None  # "Messaging from X urged ...": a clause is the subject, not a speaker
     for t in tok.doc[lo : tok.i]:
-        if inq[t.i] or t.dep_ in ("poss", "pobj"):  # "ahead of X's call": not the subject
+        if inq[t.i] or _ent_root(t).dep_ in ("poss", "pobj"):  # "ahead of X's call"
             continue
         if t.ent_type_ in ("PERSON", "ORG") or t.lower_ in ("he", "she", "they"):
             return t.doc[t.i : t.i + 1].root if not t.ent_type_ else _ent_root(t)

@@ -1,0 +1,224 @@
+"""How news attributes speech: reporting frames, quotations across paragraphs, pronouns and
+descriptions resolved to the article's speakers, institutional speakers, canonical names and
+sides. Real spaCy (fixture ``nlp``); every sentence is invented for these tests."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+
+from models.attribute import CONTINUED, attribute_document
+from models.records import Affiliation, Attribution
+from models.registry import Actor, Registry, canonical_institution, default_registry
+from models.schemes import SchemeError, parse_scheme
+from models.sides import SIDES, affiliation_of
+
+# One paragraph each: (text, actor, cue). Reporting verbs and their frames.
+FRAMES = [
+    (  # an infinitive under the clause's verb: its subject speaks
+        "Ana Ruiz went on to say that the two countries must work together.",
+        "Ana Ruiz",
+        "say",
+    ),
+    (  # a colon introduces what was said (here, in the next paragraph)
+        "In response, Tom Reed wrote:",
+        "Tom Reed",
+        "wrote",
+    ),
+    ("Ana Ruiz pushed back at once.", "Ana Ruiz", "pushed back"),  # a phrasal reporting verb
+    (  # a participle with a quotation continues the clause's subject
+        "Trade spokesperson Ana Ruiz pushed back, calling the plan “reckless.”",
+        "Ana Ruiz",
+        "calling",
+    ),
+    (  # "as X remarked:" is a source frame, not background
+        "But as my colleague Tom Reed remarked to me after the vote: “Nobody won this time.”",
+        "Tom Reed",
+        "remarked",
+    ),
+    (  # a document after its quotation; its author speaks, one spelling for the ministry
+        "“Ties are bad,” a Peruvian Foreign Affairs Ministry readout of the call stated.",
+        "Peruvian Foreign Ministry",
+        "stated",
+    ),
+    (  # "reassure" reports what was said
+        "During the meeting, Carla Diaz reassured her counterpart that Lima does not seek a war.",
+        "Carla Diaz",
+        "reassured",
+    ),
+    ("Tom Reed argues that the border deal is fragile.", "Tom Reed", "argues"),
+    ("Tom Reed also claims that the deal is fair to both sides.", "Tom Reed", "claims"),
+]
+
+# Subjects that are not voices: the paragraph stays the outlet's narration.
+NOT_VOICES = [
+    "The two leaders agreed that the meeting was useful.",  # a summary of named sides
+    "Both leaders agreed that the meeting was useful.",
+    # a conjoined verb keeps its own subject ("news reports"), not the first clause's
+    "Peru has not condemned the coup and news reports this week have said Lima might help.",
+    # a possessor inside a prepositional phrase is not the subject
+    "Messaging from the ministry hours ahead of Carla Diaz's call urged that any choices are "
+    "unlikely to satisfy them.",
+]
+
+
+@pytest.mark.parametrize(("text", "actor", "cue"), FRAMES)
+def test_reporting_frames(nlp, text: str, actor: str, cue: str) -> None:
+    [att] = attribute_document([text], nlp)
+    assert (att.actor, att.cue) == (actor, cue)
+
+
+@pytest.mark.parametrize("text", NOT_VOICES)
+def test_subjects_that_do_not_speak_leave_narration(nlp, text: str) -> None:
+    [att] = attribute_document([text], nlp)
+    assert (att.actor, att.actor_kind, att.affiliation) == ("", "narrator", "narration")
+
+
+def test_an_outlet_relaying_its_sources_is_cited_in_the_narration(nlp) -> None:
+    [att] = attribute_document(
+        ["The Lima Herald also claimed, citing officials, that the talks had failed."], nlp
+    )
+    assert (att.actor, att.actor_kind, att.cue) == ("", "narrator", "Lima Herald claimed")
+
+
+# Several paragraphs of one article: the expected actor of each.
+ARTICLES = [
+    (  # a pronoun goes to the speaker, not to the person named inside the sentence
+        [
+            "Peruvian Deputy Foreign Minister Carla Diaz spoke to students on Saturday.",
+            '"The pact must end," she said.',
+            "She expressed sympathy for Brazilian President Jorge Souza's long-held view, "
+            "saying that the pact should have ended.",
+            '"Nobody listened to us," she said.',
+        ],
+        ["", "Carla Diaz", "Carla Diaz", "Carla Diaz"],
+    ),
+    (  # a description goes to the most recent speaker of its side, not the most recent name
+        [
+            "Russian Deputy Foreign Minister Oleg Ivanov said the sanctions would fail.",
+            "U.S. Secretary of State Mary Stone said on Friday that the talks were over.",
+            "Echoing a familiar line, the Russian envoy said the alliance should not grow.",
+        ],
+        ["Oleg Ivanov", "Mary Stone", "Oleg Ivanov"],
+    ),
+    (  # "In response, X wrote:" and the quotation that follows in the next paragraph
+        [
+            "In response, Tom Reed wrote:",
+            '"We never knew of the plan. Let me say this clearly: the claims are false."',
+        ],
+        ["Tom Reed", "Tom Reed"],
+    ),
+    (  # the person a narrated paragraph is about is who "she" is next
+        [
+            "Carla Diaz also renewed her criticism of the tariffs, according to state media.",
+            '"We need dialogue, not threats," she was quoted as saying.',
+        ],
+        ["state media", "Carla Diaz"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("texts", "actors"), ARTICLES)
+def test_speakers_across_paragraphs(nlp, texts: list[str], actors: list[str]) -> None:
+    assert [a.actor for a in attribute_document(texts, nlp)] == actors
+
+
+def test_a_quotation_continuing_after_a_colon_frame_is_marked_continued(nlp) -> None:
+    atts = attribute_document(["In response, Tom Reed wrote:", '"The claims are false."'], nlp)
+    assert atts[1].cue == CONTINUED
+
+
+# -- canonical speakers ----------------------------------------------------------------------
+def test_group_speakers_in_one_case(nlp) -> None:
+    atts = attribute_document(
+        ["Officials said the plan failed.", "Later, officials said the plan had worked."], nlp
+    )
+    assert [a.actor for a in atts] == ["officials", "officials"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        ("White Home", "White House"),  # a near-spelling of a name of two words or more
+        ("Ministry of Foreign Affairs of China", "Chinese Foreign Ministry"),
+        ("Chinese Ministry of Foreign Affairs", "Chinese Foreign Ministry"),
+        ("Zelenskyy", "Volodymyr Zelensky"),
+    ],
+)
+def test_shipped_registry_lookup(asked: str, found: str) -> None:
+    actor = default_registry().lookup(asked)
+    assert actor is not None and actor.name == found
+
+
+def test_a_near_spelling_of_one_word_is_not_matched() -> None:
+    reg = Registry([Actor("Jane Roe"), Actor("Acme Bank", kind="organization")])
+    assert reg.lookup("Rob") is None and reg.lookup("Acme Bunk").name == "Acme Bank"
+
+
+def test_ministry_spellings_meet() -> None:
+    assert canonical_institution("Ministry of Foreign Affairs") == "Foreign Ministry"
+    assert canonical_institution("Peruvian Foreign Affairs Ministry") == "Peruvian Foreign Ministry"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "role", "side"),
+    [  # the registry's role and side come before the sentence's words
+        (
+            '"We will not yield," Ukraine\'s leader Volodymyr Zelensky said.',
+            "Volodymyr Zelensky",
+            "Ukrainian President",
+            "Ukraine",
+        ),
+        (
+            "NATO chief Jens Stoltenberg said the alliance would stay united.",
+            "Jens Stoltenberg",
+            "NATO Secretary General",
+            "NATO",
+        ),
+    ],
+)
+def test_registry_role_and_side(nlp, text: str, actor: str, role: str, side: str) -> None:
+    [att] = attribute_document([text], nlp)
+    assert (att.actor, att.actor_role, att.affiliation) == (actor, role, side)
+
+
+# -- sides ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("EU officials", "EU"),
+        ("NATO Secretary General", "NATO"),
+        ("Ukrainian foreign minister", "Ukraine"),
+        ("UN Security Council", "UN"),  # "council" is independent, but part of the UN's name
+        ("Chinese ambassador to the EU", "China"),
+        ("senior fellow at a Kyiv think tank", "other"),
+        ("a local baker", "unknown"),
+    ],
+)
+def test_sides_beyond_the_three_powers(text: str, side: str) -> None:
+    assert affiliation_of(text) == side
+
+
+def test_sides_come_from_one_data_file() -> None:
+    assert get_args(Affiliation) == SIDES
+    assert {"United States", "China", "Russia", "NATO", "EU", "Ukraine", "UN"} <= set(SIDES)
+    assert SIDES[-3:] == ("other", "unknown", "narration")
+
+
+def test_narration_is_its_own_side_apart_from_unknown_speakers(nlp) -> None:
+    narr, anon = attribute_document(
+        ["The talks ended late on Friday.", "A local official said the bread ran out."], nlp
+    )
+    assert Attribution().affiliation == "narration"
+    assert (narr.affiliation, anon.affiliation) == ("narration", "unknown")
+
+
+def test_schemes_accept_the_new_sides_and_reject_misspellings() -> None:
+    label = {"name": "pro", "prototypes": ["Yes."], "not_voiced_by": ["NATO", "EU"]}
+    assert parse_scheme({"name": "s", "labels": [label]}).labels[0].not_voiced_by == (
+        "NATO",
+        "EU",
+    )
+    with pytest.raises(SchemeError, match="unknown sides"):
+        parse_scheme({"name": "s", "labels": [{**label, "not_voiced_by": ["Nato"]}]})
