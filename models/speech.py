@@ -85,7 +85,7 @@ def _main_clause(tok: Token, lex: Lexicon, inq: list[bool]) -> bool:
             return True
         if any(c.dep_ == "mark" and c.lower_ in lex.subordinators for c in t.children):
             return False
-        if t.dep_ in _PATH_DEPS or inq[t.i] or _infinitive(t):
+        if t.dep_ in _PATH_DEPS or inq[t.i] or _infinitive(t, lex):
             continue
         if t.dep_ == "advcl" and t.tag_ == "VBG" and lemma(t) in lex.continuing:
             continue
@@ -109,11 +109,12 @@ def _closing_cue(tok: Token, inq: list[bool]) -> bool:
     return all(t.is_punct for t in after) and inq[sent.start + 1 if len(sent) > 1 else sent.start]
 
 
-def _infinitive(tok: Token) -> bool:
-    """'went on to say', 'wanted to stress': an infinitive governed by the clause's verb."""
+def _infinitive(tok: Token, lex: Lexicon) -> bool:
+    """'went on to say', 'continued to insist': an infinitive under a verb of going on (the
+    lexicon's ``frames``), whose subject is the speaker ('likes to quote' is not speech)."""
     return (
         tok.dep_ in ("advcl", "xcomp")
-        and tok.head.pos_ in ("VERB", "AUX")
+        and lemma(tok.head) in lex.frames
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     )
 
@@ -235,9 +236,9 @@ def _subject(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
             for t in reversed(tok.doc[lo + 1 : tok.i]):
                 if t.ent_type_ == "PERSON" and not inq[t.i]:
                     return t
-        if _infinitive(tok) and any(c.dep_ == "dobj" for c in tok.head.children):
+        if _infinitive(tok, lex) and any(c.dep_ == "dobj" for c in tok.head.children):
             return None  # "urged them to say": the object, not the subject, speaks
-        if tok.dep_ != "xcomp" or _infinitive(tok):
+        if tok.dep_ != "xcomp" or _infinitive(tok, lex):
             return _subject(tok.head, lex, inq)
     return _nearby(tok, lex, inq)
 
