@@ -132,6 +132,9 @@ def _has_clause(tok: Token, lex: Lexicon, inq: list[bool], speaker_tok: Token | 
     """A clausal complement, or a quotation among the cue's own complements."""
     if any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or _colon_after(tok):
         return True
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.lower_ == "that" and nxt.pos_ == "SCONJ":
+        return True  # "X argues that ...", however the (cut-off) clause was parsed
     listener = lemma(tok) in lex.listener  # "told her that ...", parsed as a clause of "her"
     for c in tok.children:
         if (

@@ -49,6 +49,11 @@ FRAMES = [
     ),
     ("Tom Reed argues that the border deal is fragile.", "Tom Reed", "argues"),
     ("Tom Reed also claims that the deal is fair to both sides.", "Tom Reed", "claims"),
+    (  # a paragraph cut off inside its "that" clause still reports speech
+        "Tom Reed argues that comparing the war between Peru and Chile to the tensions between",
+        "Tom Reed",
+        "argues",
+    ),
 ]
 
 # Subjects that are not voices: the paragraph stays the outlet's narration.
