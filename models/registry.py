@@ -93,11 +93,23 @@ class Registry(Mapping[str, Actor]):
         if len(words) == 1 and words[0] in self._parts:
             return self._actors[self._parts[words[0]]]
         if len(words) >= 2:
-            same = [k for k in self._alias if len(k.split()) == len(words) and k[:1] == key[:1]]
-            close = difflib.get_close_matches(key, same, n=1, cutoff=FUZZY_CUTOFF)
+            close = difflib.get_close_matches(key, self._near(words), n=1, cutoff=FUZZY_CUTOFF)
             if close:
                 return self._actors[self._alias[close[0]]]
         return None
+
+    def _near(self, words: list[str]) -> list[str]:
+        """Names a near-spelling may stand for: as many words, the same first letter, and for a
+        person the same surname ("Li Qiang" is not "Li Keqiang")."""
+        out = []
+        for k, name in self._alias.items():
+            have = k.split()
+            if len(have) != len(words) or have[0][:1] != words[0][:1]:
+                continue
+            if self._actors[name].kind == "person" and have[-1] != words[-1]:
+                continue
+            out.append(k)
+        return out
 
 
 def canonical_institution(name: str) -> str:

@@ -8,7 +8,7 @@ from typing import get_args
 
 import pytest
 
-from models.attribute import CONTINUED, attribute_document
+from models.attribute import CONTINUED, attribute_document, attribution_fingerprint
 from models.records import Affiliation, Attribution
 from models.registry import Actor, Registry, canonical_institution, default_registry
 from models.schemes import SchemeError, parse_scheme
@@ -156,9 +156,14 @@ def test_shipped_registry_lookup(asked: str, found: str) -> None:
     assert actor is not None and actor.name == found
 
 
-def test_a_near_spelling_of_one_word_is_not_matched() -> None:
-    reg = Registry([Actor("Jane Roe"), Actor("Acme Bank", kind="organization")])
-    assert reg.lookup("Rob") is None and reg.lookup("Acme Bunk").name == "Acme Bank"
+def test_near_spellings_only_where_they_are_safe() -> None:
+    reg = Registry(
+        [Actor("Jane Roe"), Actor("Lin Keqiao"), Actor("Acme Bank", kind="organization")]
+    )
+    assert reg.lookup("Acme Bunk").name == "Acme Bank"
+    assert reg.lookup("Rob") is None  # one word: too short to guess
+    assert reg.lookup("Lin Qiao") is None  # another person's surname is another person
+    assert reg.lookup("Jane Rae") is None
 
 
 def test_ministry_spellings_meet() -> None:
@@ -227,3 +232,8 @@ def test_schemes_accept_the_new_sides_and_reject_misspellings() -> None:
     )
     with pytest.raises(SchemeError, match="unknown sides"):
         parse_scheme({"name": "s", "labels": [{**label, "not_voiced_by": ["Nato"]}]})
+
+
+def test_the_attribution_fingerprint_covers_code_and_data() -> None:
+    fp = attribution_fingerprint()
+    assert len(fp) == 16 and int(fp, 16) >= 0
