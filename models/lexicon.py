@@ -17,6 +17,7 @@ class Lexicon:
     speech: frozenset[str]
     phrasal: frozenset[str]
     frames: frozenset[str]
+    directive: frozenset[str]
     needs_clause: frozenset[str]
     listener: frozenset[str]
     passive_speaker: frozenset[str]
@@ -48,6 +49,7 @@ def load_lexicon(path: Path = VERBS_PATH) -> Lexicon:
         speech=s("speech", "verbs"),
         phrasal=s("speech", "phrasal"),
         frames=s("speech", "frames"),
+        directive=s("speech", "directive"),
         needs_clause=s("speech", "needs_clause"),
         listener=s("speech", "listener"),
         passive_speaker=s("speech", "passive_speaker"),

@@ -112,11 +112,7 @@ def _closing_cue(tok: Token, inq: list[bool]) -> bool:
 def _infinitive(tok: Token, lex: Lexicon) -> bool:
     """'went on to say', 'continued to insist': an infinitive under a verb of going on (the
     lexicon's ``frames``), whose subject is the speaker ('likes to quote' is not speech)."""
-    return (
-        tok.dep_ in ("advcl", "xcomp")
-        and lemma(tok.head) in lex.frames
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
-    )
+    return tok.dep_ in ("advcl", "xcomp") and lemma(tok.head) in lex.frames and _to_infinitive(tok)
 
 
 def _colon_after(tok: Token) -> bool:
@@ -132,6 +128,10 @@ def _has_clause(tok: Token, lex: Lexicon, inq: list[bool], speaker_tok: Token | 
     """A clausal complement, or a quotation among the cue's own complements."""
     if any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or _colon_after(tok):
         return True
+    if lemma(tok) in lex.directive and any(
+        c.dep_ == "xcomp" and _to_infinitive(c) for c in tok.children
+    ):
+        return True  # "X urged Washington to talk": a directive is speech
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.lower_ == "that" and nxt.pos_ == "SCONJ":
         return True  # "X argues that ...", however the (cut-off) clause was parsed
@@ -158,6 +158,10 @@ def _phrasal(tok: Token, lex: Lexicon) -> str:
         if c.dep_ in ("prt", "advmod") and c.i == tok.i + 1 and pair in lex.phrasal:
             return f"{tok.text} {c.text}"
     return ""
+
+
+def _to_infinitive(tok: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
 def _marked_that(tok: Token) -> bool:

@@ -48,6 +48,7 @@ FRAMES = [
         "reassured",
     ),
     ("Tom Reed argues that the border deal is fragile.", "Tom Reed", "argues"),
+    ("Tom Reed urged the rebels to lay down their arms.", "Tom Reed", "urged"),  # a directive
     ("Tom Reed also claims that the deal is fair to both sides.", "Tom Reed", "claims"),
     (  # a paragraph cut off inside its "that" clause still reports speech
         "Tom Reed argues that comparing the war between Peru and Chile to the tensions between",
@@ -106,6 +107,22 @@ ARTICLES = [
             "Echoing a familiar line, the Russian envoy said the alliance should not grow.",
         ],
         ["Oleg Ivanov", "Mary Stone", "Oleg Ivanov"],
+    ),
+    (  # a possessive description ("China's ambassador"): the speaker of that side
+        [
+            "Chinese Ambassador Lin Wei wrote in an op-ed that Beijing knew nothing of the plan.",
+            "U.S. official Mary Stone said on Friday that the claim was false.",
+            "China's ambassador also argued that sanctions would not work.",
+        ],
+        ["Lin Wei", "Mary Stone", "Lin Wei"],
+    ),
+    (  # a description by office: the person introduced with it, not the latest speaker
+        [
+            "Peruvian President Ana Lopez met the press on Friday.",
+            "Trade Minister Jorge Souza said the deal was dead.",
+            "The Peruvian president stressed that talks must go on.",
+        ],
+        ["", "Jorge Souza", "Ana Lopez"],
     ),
     (  # "In response, X wrote:" and the quotation that follows in the next paragraph
         [
