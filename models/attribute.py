@@ -44,6 +44,7 @@ CONTINUED = "continued"  # the cue of a quote-only paragraph that goes on with t
 _CODE = (
     "attribute",
     "coref",
+    "frames",
     "lexicon",
     "people",
     "quotes",
