@@ -70,6 +70,7 @@ class Registry(Mapping[str, Actor]):
         self._parts = {w: next(iter(ns)) for w, ns in parts.items() if len(ns) == 1}
         rows = sorted(_row(a) for a in self._actors.values())
         self.fingerprint = hashlib.sha1(repr(rows).encode()).hexdigest()[:16]
+        self._near_memo: dict[str, str | None] = {}  # near-spelling -> alias key (immutable)
 
     def __getitem__(self, name: str) -> Actor:
         return self._actors[name]
@@ -93,9 +94,11 @@ class Registry(Mapping[str, Actor]):
         if len(words) == 1 and words[0] in self._parts:
             return self._actors[self._parts[words[0]]]
         if len(words) >= 2:
-            close = difflib.get_close_matches(key, self._near(words), n=1, cutoff=FUZZY_CUTOFF)
-            if close:
-                return self._actors[self._alias[close[0]]]
+            if key not in self._near_memo:
+                close = difflib.get_close_matches(key, self._near(words), 1, FUZZY_CUTOFF)
+                self._near_memo[key] = close[0] if close else None
+            hit = self._near_memo[key]
+            return self._actors[self._alias[hit]] if hit is not None else None
         return None
 
     def _near(self, words: list[str]) -> list[str]:
