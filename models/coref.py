@@ -1,6 +1,6 @@
 """Pronouns and descriptions resolved to the speakers of an article.
 
-A pronoun or a description ("the Chinese envoy", "China's ambassador") names someone the article
+A pronoun or a description ("the Russian envoy", "Ukraine's ambassador") names someone the article
 has met: the most recent *compatible speaker*, not the most recent name. Compatible means the
 description's side (its nationality words, ``models.sides``) and its office (the head noun:
 "president", "ambassador") agree with what the article or the registry says of the person;
@@ -24,7 +24,7 @@ from models.registry import Registry
 from models.sides import affiliation_of
 from models.speakers import Speaker
 
-# Heads that describe any person of a side ("the Chinese envoy" = the article's Chinese speaker).
+# Heads that describe any person of a side ("the Russian envoy" = the article's Russian speaker).
 GENERIC_HEADS = frozenset(
     {"envoy", "diplomat", "official", "leader", "representative", "counterpart", "source"}
 )

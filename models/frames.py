@@ -1,7 +1,8 @@
 """Reporting frames: whether a reporting cue is the paragraph's own statement, and whether it
-reports speech ("X wrote:", "as X remarked: ...", "went on to say", "pushed back", "X urged Y to
-...", '"...," a readout stated', an outlet relaying its sources). Generic grammar over spaCy's
-parse and the cue lexicon (``models/data/reporting_verbs.toml``); ``models.speech`` uses them.
+reports speech ("X wrote:", "as X remarked: ...", "went on to say", "hit back", "X urged Y to
+...", '"...," the ministry statement said', an outlet relaying its sources). Generic grammar
+over spaCy's parse and the cue lexicon (``models/data/reporting_verbs.toml``); used by
+``models.speech``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _as_frame(tok: Token, lex: Lexicon) -> bool:
 
 
 def _closing_cue(tok: Token, inq: list[bool]) -> bool:
-    """'"...," a readout stated.': a cue ending the sentence that a quotation opened."""
+    """'"...," the statement said.': a cue ending the sentence that a quotation opened."""
     sent = tok.sent
     after = tok.doc[tok.i + 1 : sent.end]
     return all(t.is_punct for t in after) and inq[sent.start + 1 if len(sent) > 1 else sent.start]
@@ -109,7 +110,7 @@ def _marked_that(tok: Token) -> bool:
 
 
 def relayed_report(tok: Token, subj: Token, speaker: Speaker, lex: Lexicon) -> bool:
-    """'The X Post reported ...', 'X Times claimed, citing officials, ...': an outlet relaying
+    """'The X Herald reported ...', 'X Times insisted, citing court papers, ...': an outlet relaying
     a report (its sources, not its own position), cited by the article's narration."""
     if speaker.kind != "organization":
         return False

@@ -108,7 +108,7 @@ def make_speaker(tok: Token, lex: Lexicon) -> Speaker | None:
     if lem in lex.documents:
         return _document_author(tok, lex)
     if _several_named(tok):
-        return None  # "the two presidents agreed": a summary of sides named before, not a voice
+        return None  # "the two ministers agreed": a summary of sides named before, not a voice
     if low in lex.group or (tok.tag_ in ("NNS", "NNPS") and lem in lex.person):
         text = _clean(words, lex.group | lex.person | lex.rank | _QUANT)
         return Speaker(text, "group", text, head=low)

@@ -168,7 +168,7 @@ def _nearby(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
     for t in sent:
         if t.i < tok.i and inq[t.i]:
             lo = t.i + 1
-    for t in tok.doc[lo : tok.i]:  # '"...," a ministry readout stated': the document's author
+    for t in tok.doc[lo : tok.i]:  # '"...," the ministry statement said': its author
         if t.lower_ in lex.documents and t.i > lo and t.nbor(-1).pos_ == "PROPN":
             return _ent_root(t.nbor(-1))
     if any(c.dep_ == "csubj" for c in tok.children):

@@ -17,39 +17,39 @@ from models.sides import SIDES, affiliation_of
 # One paragraph each: (text, actor, cue). Reporting verbs and their frames.
 FRAMES = [
     (  # an infinitive under the clause's verb: its subject speaks
-        "Ana Ruiz went on to say that the two countries must work together.",
+        "Ana Ruiz went on to say that the vote had been rigged.",
         "Ana Ruiz",
         "say",
     ),
     (  # a colon introduces what was said (here, in the next paragraph)
-        "In response, Tom Reed wrote:",
+        "Tom Reed wrote in his weekly column:",
         "Tom Reed",
         "wrote",
     ),
-    ("Ana Ruiz pushed back at once.", "Ana Ruiz", "pushed back"),  # a phrasal reporting verb
+    ("Ana Ruiz hit back at once.", "Ana Ruiz", "hit back"),  # a phrasal reporting verb
     (  # a participle with a quotation continues the clause's subject
-        "Trade spokesperson Ana Ruiz pushed back, calling the plan “reckless.”",
+        "Ana Ruiz, a union leader, hit back, calling the pension plan “reckless.”",
         "Ana Ruiz",
         "calling",
     ),
     (  # "as X remarked:" is a source frame, not background
-        "But as my colleague Tom Reed remarked to me after the vote: “Nobody won this time.”",
+        "As the economist Tom Reed remarked at the forum: “Nobody wins a price war.”",
         "Tom Reed",
         "remarked",
     ),
     (  # a document after its quotation; its author speaks, one spelling for the ministry
-        "“Ties are bad,” a Peruvian Foreign Affairs Ministry readout of the call stated.",
+        "“The visit was a success,” the Peruvian Foreign Affairs Ministry statement said.",
         "Peruvian Foreign Ministry",
-        "stated",
+        "said",
     ),
     (  # "reassure" reports what was said
-        "During the meeting, Carla Diaz reassured her counterpart that Lima does not seek a war.",
+        "Carla Diaz reassured the bankers that interest rates would stay low.",
         "Carla Diaz",
         "reassured",
     ),
     ("Tom Reed argues that the border deal is fragile.", "Tom Reed", "argues"),
     ("Tom Reed urged the rebels to lay down their arms.", "Tom Reed", "urged"),  # a directive
-    ("Tom Reed also claims that the deal is fair to both sides.", "Tom Reed", "claims"),
+    ("Tom Reed claims the fishing deal is fair.", "Tom Reed", "claims"),
     (  # a paragraph cut off inside its "that" clause still reports speech
         "Tom Reed argues that comparing the war between Peru and Chile to the tensions between",
         "Tom Reed",
@@ -59,13 +59,12 @@ FRAMES = [
 
 # Subjects that are not voices: the paragraph stays the outlet's narration.
 NOT_VOICES = [
-    "The two leaders agreed that the meeting was useful.",  # a summary of named sides
-    "Both leaders agreed that the meeting was useful.",
-    # a conjoined verb keeps its own subject ("news reports"), not the first clause's
-    "Peru has not condemned the coup and news reports this week have said Lima might help.",
+    "The two ministers agreed that the harvest talks were useful.",  # a summary of named sides
+    "Both mayors agreed that the bridge should reopen.",
+    # a conjoined verb keeps its own subject ("local papers"), not the first clause's
+    "Chile stayed silent on the vote and local papers have said Santiago may abstain.",
     # a possessor inside a prepositional phrase is not the subject
-    "Messaging from the ministry hours ahead of Carla Diaz's call urged that any choices are "
-    "unlikely to satisfy them.",
+    "Briefing notes circulated before Carla Diaz's trip urged that the plan be shelved.",
 ]
 
 
@@ -83,9 +82,13 @@ def test_subjects_that_do_not_speak_leave_narration(nlp, text: str) -> None:
 
 def test_an_outlet_relaying_its_sources_is_cited_in_the_narration(nlp) -> None:
     [att] = attribute_document(
-        ["The Lima Herald also claimed, citing officials, that the talks had failed."], nlp
+        ["The Lima Herald reported on Monday that the mine would close."], nlp
     )
-    assert (att.actor, att.actor_kind, att.cue) == ("", "narrator", "Lima Herald claimed")
+    assert (att.actor, att.actor_kind, att.cue) == ("", "narrator", "Lima Herald reported")
+    [att] = attribute_document(
+        ["The Quito Times insisted, citing court papers, that the firm paid bribes."], nlp
+    )
+    assert (att.actor, att.actor_kind) == ("", "narrator")
 
 
 # Several paragraphs of one article: the expected actor of each.
@@ -94,49 +97,49 @@ ARTICLES = [
         [
             "Peruvian Deputy Foreign Minister Carla Diaz spoke to students on Saturday.",
             '"The pact must end," she said.',
-            "She expressed sympathy for Brazilian President Jorge Souza's long-held view, "
-            "saying that the pact should have ended.",
+            "She praised Brazilian President Jorge Souza's plan for the region, saying "
+            "that the old pact had run its course.",
             '"Nobody listened to us," she said.',
         ],
         ["", "Carla Diaz", "Carla Diaz", "Carla Diaz"],
     ),
     (  # a description goes to the most recent speaker of its side, not the most recent name
         [
-            "Russian Deputy Foreign Minister Oleg Ivanov said the sanctions would fail.",
-            "U.S. Secretary of State Mary Stone said on Friday that the talks were over.",
-            "Echoing a familiar line, the Russian envoy said the alliance should not grow.",
+            "Russian Deputy Foreign Minister Oleg Ivanov said the grain deal had failed.",
+            "U.S. Secretary of State Mary Stone said on Friday that the grain talks were over.",
+            "At the forum, the Russian envoy said the grain deal should lapse.",
         ],
         ["Oleg Ivanov", "Mary Stone", "Oleg Ivanov"],
     ),
-    (  # a possessive description ("China's ambassador"): the speaker of that side
+    (  # a possessive description ("Ukraine's ambassador"): the speaker of that side
         [
-            "Chinese Ambassador Lin Wei wrote in an op-ed that Beijing knew nothing of the plan.",
-            "U.S. official Mary Stone said on Friday that the claim was false.",
-            "China's ambassador also argued that sanctions would not work.",
+            "Ukrainian Ambassador Olena Petrenko wrote on Monday that Kyiv would not sign.",
+            "U.S. official Mary Stone said on Friday that the accord was dead.",
+            "Ukraine's ambassador also argued that the grain corridor must stay open.",
         ],
-        ["Lin Wei", "Mary Stone", "Lin Wei"],
+        ["Olena Petrenko", "Mary Stone", "Olena Petrenko"],
     ),
     (  # a description by office: the person introduced with it, not the latest speaker
         [
-            "Peruvian President Ana Lopez met the press on Friday.",
-            "Trade Minister Jorge Souza said the deal was dead.",
-            "The Peruvian president stressed that talks must go on.",
+            "Peruvian President Ana Lopez opened the new port on Friday.",
+            "Trade Minister Jorge Souza said the port would double exports.",
+            "The Peruvian president stressed that fishermen would be compensated.",
         ],
         ["", "Jorge Souza", "Ana Lopez"],
     ),
-    (  # "In response, X wrote:" and the quotation that follows in the next paragraph
+    (  # "X wrote:" and the quotation that follows in the next paragraph
         [
-            "In response, Tom Reed wrote:",
-            '"We never knew of the plan. Let me say this clearly: the claims are false."',
+            "Tom Reed wrote in his weekly column:",
+            '"The stadium was never safe. I said so in 2019, and I say so again."',
         ],
         ["Tom Reed", "Tom Reed"],
     ),
     (  # the person a narrated paragraph is about is who "she" is next
         [
-            "Carla Diaz also renewed her criticism of the tariffs, according to state media.",
-            '"We need dialogue, not threats," she was quoted as saying.',
+            "Carla Diaz repeated her objections to the fishing quotas, local radio reported.",
+            '"Our boats stay in port," she was quoted as saying.',
         ],
-        ["state media", "Carla Diaz"],
+        ["", "Carla Diaz"],
     ),
 ]
 
@@ -147,7 +150,7 @@ def test_speakers_across_paragraphs(nlp, texts: list[str], actors: list[str]) ->
 
 
 def test_a_quotation_continuing_after_a_colon_frame_is_marked_continued(nlp) -> None:
-    atts = attribute_document(["In response, Tom Reed wrote:", '"The claims are false."'], nlp)
+    atts = attribute_document(["Tom Reed wrote in his column:", '"The stadium is unsafe."'], nlp)
     assert atts[1].cue == CONTINUED
 
 
