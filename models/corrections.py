@@ -170,7 +170,8 @@ def apply_corrections(
     every other column a correction changes), ``corrected_stance`` / ``corrected_actor`` (""
     when not corrected), ``corrected_by`` and ``corrected_at``. A corrected stance also sets
     ``stances`` and ``abstained``; a corrected actor takes kind, role and affiliation from the
-    model's rows of that actor (else a "person" of "unknown" side; "" is the narration).
+    model's rows of that actor (else a "person" of "unknown" side; "" is the narration, of side
+    "narration").
     Applying to an already corrected table starts again from the model's values.
     """
     out = model_values(table).copy()
@@ -199,7 +200,7 @@ def apply_corrections(
             out.at[idx, "actor"] = out.at[idx, "corrected_actor"] = actor.value
             kind, role, side = profiles.get(actor.value, ("person", "", "unknown"))
             if not actor.value:
-                kind, role, side = "narrator", "", "unknown"
+                kind, role, side = "narrator", "", "narration"
             for col, v in (("actor_kind", kind), ("actor_role", role), ("affiliation", side)):
                 if col in present:
                     out.at[idx, col] = v

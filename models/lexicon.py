@@ -15,6 +15,9 @@ class Lexicon:
     """The cue lists of ``reporting_verbs.toml`` as lower-case sets."""
 
     speech: frozenset[str]
+    phrasal: frozenset[str]
+    frames: frozenset[str]
+    directive: frozenset[str]
     needs_clause: frozenset[str]
     listener: frozenset[str]
     passive_speaker: frozenset[str]
@@ -27,6 +30,7 @@ class Lexicon:
     group: frozenset[str]
     organization: frozenset[str]
     rank: frozenset[str]
+    media: frozenset[str]
     titles: frozenset[str]
 
 
@@ -43,6 +47,9 @@ def load_lexicon(path: Path = VERBS_PATH) -> Lexicon:
 
     return Lexicon(
         speech=s("speech", "verbs"),
+        phrasal=s("speech", "phrasal"),
+        frames=s("speech", "frames"),
+        directive=s("speech", "directive"),
         needs_clause=s("speech", "needs_clause"),
         listener=s("speech", "listener"),
         passive_speaker=s("speech", "passive_speaker"),
@@ -55,5 +62,6 @@ def load_lexicon(path: Path = VERBS_PATH) -> Lexicon:
         group=s("nouns", "group"),
         organization=s("nouns", "organization"),
         rank=s("nouns", "rank"),
+        media=s("nouns", "media"),
         titles=s("titles", "words"),
     )

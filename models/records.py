@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from models.sides import SIDES
+
 ParagraphKind = Literal["content", "boilerplate", "heading"]
 ActorKind = Literal["person", "organization", "group", "narrator"]
-Affiliation = Literal["United States", "China", "Russia", "other", "unknown"]
+# The sides of models/data/affiliations.toml, plus "other", "unknown" and "narration".
+Affiliation = Literal[SIDES]  # type: ignore[valid-type]
 
 NARRATOR = ""  # the actor value for the outlet's own narration
 
@@ -47,7 +50,7 @@ class Attribution:
     actor: str = NARRATOR
     actor_kind: ActorKind = "narrator"
     actor_role: str = ""
-    affiliation: Affiliation = "unknown"
+    affiliation: Affiliation = "narration"  # "unknown": a speaker nothing places
     cue: str = ""
     quote: str = ""  # quoted span(s), joined by " … " when there are several
 

@@ -15,9 +15,9 @@ role's words with the generic table ``models/data/affiliations.toml``.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import re
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,12 +27,14 @@ from pathlib import Path
 import pandas as pd
 
 from models.records import Attribution
+from models.sides import AFFILIATIONS_PATH, SIDES, affiliation_of
 
-AFFILIATIONS_PATH = Path(__file__).parent / "data" / "affiliations.toml"
+__all__ = ["AFFILIATIONS_PATH", "SIDES", "Actor", "Registry", "affiliation_of", "load_registry"]
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "actors.csv"
 FIELDS = ("name", "aliases", "role", "affiliation", "kind")
-SIDES = ("United States", "China", "Russia", "other", "unknown")
 KINDS = ("person", "organization", "group", "narrator")
-_SKIP_AFTER = {"to", "with", "on", "against", "toward", "towards", "into"}
+FUZZY_CUTOFF = 0.85  # difflib ratio for a near-spelling of a registered name of 2+ words
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Registry(Mapping[str, Actor]):
         self._parts = {w: next(iter(ns)) for w, ns in parts.items() if len(ns) == 1}
         rows = sorted(_row(a) for a in self._actors.values())
         self.fingerprint = hashlib.sha1(repr(rows).encode()).hexdigest()[:16]
+        self._near_memo: dict[str, str | None] = {}  # near-spelling -> alias key (immutable)
 
     def __getitem__(self, name: str) -> Actor:
         return self._actors[name]
@@ -82,14 +85,62 @@ class Registry(Mapping[str, Actor]):
         return f"Registry({len(self)} actors)"
 
     def lookup(self, name: str) -> Actor | None:
-        """The actor called ``name`` (canonical name, alias, or an unambiguous single name)."""
-        key = _key(name)
+        """The actor called ``name``: canonical name, alias, an unambiguous single name, or a
+        near-spelling of a name of two words or more ("White Home" for "White House")."""
+        key = _key(canonical_institution(name))
         if key in self._alias:
             return self._actors[self._alias[key]]
         words = key.split()
         if len(words) == 1 and words[0] in self._parts:
             return self._actors[self._parts[words[0]]]
+        if len(words) >= 2:
+            if key not in self._near_memo:
+                close = difflib.get_close_matches(key, self._near(words), 1, FUZZY_CUTOFF)
+                self._near_memo[key] = close[0] if close else None
+            hit = self._near_memo[key]
+            return self._actors[self._alias[hit]] if hit is not None else None
         return None
+
+    def _near(self, words: list[str]) -> list[str]:
+        """Names a near-spelling may stand for: as many words, the same first letter, and for a
+        person the same surname ("Li Qiang" is not "Li Keqiang")."""
+        out = []
+        for k, name in self._alias.items():
+            have = k.split()
+            if len(have) != len(words) or have[0][:1] != words[0][:1]:
+                continue
+            if self._actors[name].kind == "person" and have[-1] != words[-1]:
+                continue
+            out.append(k)
+        return out
+
+
+def canonical_institution(name: str) -> str:
+    """One spelling for a ministry: 'Ministry of Foreign Affairs' and 'Foreign Affairs
+    Ministry' -> 'Foreign Ministry' (so corpora that spell it differently meet)."""
+    name = re.sub(r"\bMinistry of (?:the )?([A-Z][a-z]+) Affairs\b", r"\1 Ministry", name)
+    name = re.sub(r"\b([A-Z][a-z]+) Affairs Ministry\b", r"\1 Ministry", name)
+    return name
+
+
+@cache
+def default_registry(path: Path = DEFAULT_PATH) -> Registry:
+    """The registry shipped with stancemap (``models/data/actors.csv``): heads of state and
+    government, ministries and international bodies; a corpus's ``actors.csv`` overlays it."""
+    return load_registry(path)
+
+
+def with_default(registry: Registry | None) -> Registry:
+    """``registry`` over the shipped one (the shipped one alone for None)."""
+    if registry is None:
+        return default_registry()
+    key = registry.fingerprint
+    if key not in _MERGED:
+        _MERGED[key] = merge_registries(default_registry(), registry)
+    return _MERGED[key]
+
+
+_MERGED: dict[str, Registry] = {}  # user registry fingerprint -> merged
 
 
 def _row(a: Actor) -> tuple[str, ...]:
@@ -178,35 +229,3 @@ def _top(counts: Counter[str], longest: bool = False) -> str:
     best = max(counts.values())
     tops = [k for k, v in counts.items() if v == best]
     return max(tops, key=len) if longest else tops[0]
-
-
-# -- sides ----------------------------------------------------------------------------------
-@cache
-def _side_patterns(path: Path = AFFILIATIONS_PATH) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    out = [("other", _pattern(data["independent"]["keywords"]))]
-    out += [(side, _pattern(d["keywords"])) for side, d in data["sides"].items()]
-    return tuple(out)
-
-
-def _pattern(words: list[str]) -> re.Pattern[str]:
-    alts = sorted(words, key=len, reverse=True)
-    parts = [re.escape(w) if w.isupper() else f"(?i:{re.escape(w)})" for w in alts]
-    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])")
-
-
-def affiliation_of(text: str) -> str:
-    """The side a role/name/organisation text points to ("unknown" when none)."""
-    pats = _side_patterns()
-    if pats[0][1].search(text):
-        return "other"
-    best: tuple[int, str] | None = None
-    for side, pat in pats[1:]:
-        for m in pat.finditer(text):
-            prev = text[: m.start()].split()[-1:] or [""]
-            if prev[0].lower() in _SKIP_AFTER:
-                continue
-            if best is None or m.start() < best[0]:
-                best = (m.start(), side)
-            break
-    return best[1] if best else "unknown"

@@ -27,7 +27,8 @@ class Speaker:
     """Who a cue names, before document-level resolution.
 
     kind: person | name (a proper name of unknown type) | organization | group |
-    pronoun | title (a person named by office only: "the US president").
+    pronoun | title (a person named by office only: "the US president") | report (an
+    outlet relaying its sources: the citing article's narration).
     """
 
     text: str
@@ -36,10 +37,16 @@ class Speaker:
     head: str = ""  # lower-case head word (the pronoun, or the title noun)
 
 
-def _clean(words: list[Token]) -> str:
+def _clean(words: list[Token], common: frozenset[str] = frozenset()) -> str:
+    """The words as a name; a sentence's first word in lower case if it is one of ``common``,
+    so 'Officials' and 'officials' are one speaker ('Western' kept)."""
     while words and words[0].lower_ in ("a", "an", "the"):
         words = words[1:]
-    text = " ".join(t.text for t in words if not t.is_punct or t.text in ".-'")
+
+    def shown(t: Token) -> str:
+        return t.lower_ if t.is_sent_start and t.lower_ in common else t.text
+
+    text = " ".join(shown(t) for t in words if not t.is_punct or t.text in ".-'")
     text = re.sub(r"\s+(['’]s)\b", r"\1", text).replace(" - ", "-")
     return re.sub(r"\s+", " ", text).strip(" ,")
 
@@ -75,7 +82,10 @@ def make_speaker(tok: Token, lex: Lexicon) -> Speaker | None:
         role_words = [
             t
             for t in pre
-            if t.i < person.start and t.dep_ != "det" and t.lower_.rstrip(".") not in _HONORIFIC
+            if t.i < person.start
+            and t.dep_ != "det"
+            and not (t.dep_ == "poss" and t.pos_ == "PRON")
+            and t.lower_.rstrip(".") not in _HONORIFIC
         ]
         role = " ".join(x for x in (_clean(role_words), _role_after(tok)) if x)
         name, title = _split_title(re.sub(r"['’]s$", "", person.text).strip(), lex)
@@ -97,15 +107,26 @@ def make_speaker(tok: Token, lex: Lexicon) -> Speaker | None:
         return Speaker(text, kind, role)
     if lem in lex.documents:
         return _document_author(tok, lex)
+    if _several_named(tok):
+        return None  # "the two ministers agreed": a summary of sides named before, not a voice
     if low in lex.group or (tok.tag_ in ("NNS", "NNPS") and lem in lex.person):
+        text = _clean(words, lex.group | lex.person | lex.rank | _QUANT)
         return Speaker(text, "group", text, head=low)
     if low in lex.organization or lem in lex.organization or text.lower() in lex.organization:
         if any(t.lower_ in lex.rank for t in words):  # "a senior X administration" (official)
             return Speaker(f"{text} official", "group", f"{text} official", head="official")
         return Speaker(text, "organization", head=lem)
     if lem in lex.person:
+        if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in tok.children):
+            return Speaker(text, "group", text, head=lem)  # "a diplomat": someone new, unnamed
         return Speaker(text, "title", text, head=lem)
     return None
+
+
+def _several_named(tok: Token) -> bool:
+    """'the two leaders', 'both sides': a definite count of people the article has named."""
+    kids = {c.lower_ for c in tok.children if c.dep_ in ("det", "predet", "nummod")}
+    return "both" in kids or ("the" in kids and any(c.dep_ == "nummod" for c in tok.children))
 
 
 def _bare_name(tok: Token, words: list[Token], lex: Lexicon) -> bool:
@@ -136,9 +157,9 @@ def _ent_text(tok: Token) -> str:
 
 def _person_ent(tok: Token, pre: list[Token], lex: Lexicon) -> Span | None:
     """The PERSON the phrase names: its head, or the name after/beside a title noun."""
-    cand = [tok]
+    cand = [tok, *(c for c in tok.children if c.dep_ == "appos")]  # "my colleague X"
     if lemma(tok) in lex.person or tok.pos_ == "PROPN":
-        cand += pre + [c for c in tok.children if c.dep_ == "appos"]
+        cand += pre
     for ent in tok.doc.ents:
         if ent.label_ == "PERSON" and any(ent.start <= t.i < ent.end for t in cand):
             return ent

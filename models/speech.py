@@ -2,8 +2,9 @@
 
 Generic linguistics only: a lexicon of reporting verbs and nouns (data file
 ``models/data/reporting_verbs.toml``), spaCy's dependency parse (``nsubj`` of a reporting
-verb, ``appos`` for roles, ``agent`` of passives), NER, and quote-span detection. Resolving
-pronouns, surnames and titles across paragraphs is ``models.attribute``'s job.
+verb, ``appos`` for roles, ``agent`` of passives), NER, and quote-span detection; which frames
+report speech is ``models.frames``. Resolving pronouns, surnames and descriptions across
+paragraphs is ``models.people`` and ``models.coref``'s job.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from models.frames import has_clause, infinitive, main_clause, phrasal, relayed_report
 from models.lexicon import Lexicon
 from models.quotes import quote_spans
 from models.speakers import Speaker, lemma, make_speaker
 
-_PATH_DEPS = {"ROOT", "conj", "ccomp", "parataxis", "xcomp"}
-_OTHER_CLAUSES = {"advcl", "conj", "relcl", "acl", "npadvmod", "nsubj", "nsubjpass", "cc", "punct"}
+_MODIFIERS = {"npadvmod", "compound", "det", "poss", "nummod", "amod", "pobj", "appos"}
 
 
 @dataclass(frozen=True)
@@ -74,52 +75,27 @@ def _own_quoted(anchor: Token, anchors: set[int], inq: list[bool]) -> int:
 
 
 # -- cues -----------------------------------------------------------------------------------
-def _main_clause(tok: Token, lex: Lexicon, inq: list[bool]) -> bool:
-    """The cue is the paragraph's own statement, not background ("While X said ...")."""
-    chain = [tok, *tok.ancestors]
-    for t in chain:
-        if t.dep_ == "parataxis" and lemma(t) in lex.speech:  # "..., he said, ..."
-            return True
-        if any(c.dep_ == "mark" and c.lower_ in lex.subordinators for c in t.children):
-            return False
-        if t.dep_ in _PATH_DEPS or inq[t.i]:
-            continue
-        if t.dep_ == "advcl" and t.tag_ == "VBG" and lemma(t) in lex.continuing:
-            continue
-        return False
-    return True
-
-
-def _has_clause(tok: Token, inq: list[bool], speaker_tok: Token | None) -> bool:
-    """A clausal complement, or a quotation among the cue's own complements."""
-    if any(c.dep_ in ("ccomp", "parataxis") for c in tok.children):
-        return True
-    for c in tok.children:
-        if c is speaker_tok or c.dep_ in _OTHER_CLAUSES:
-            continue
-        if any(inq[t.i] for t in c.subtree):
-            return True
-    return False
-
-
 def _verb_claim(tok: Token, lex: Lexicon, inq: list[bool]) -> tuple[Speaker, str, Token] | None:
     lem = lemma(tok)
-    if lem not in lex.speech and tok.lower_ not in lex.speech:
+    pair = phrasal(tok, lex)
+    if lem not in lex.speech and tok.lower_ not in lex.speech and not pair:
         return None
     verbal = tok.pos_ in ("VERB", "AUX") or tok.tag_ in ("VBD", "VBN", "VBZ", "VBP")
     if not verbal and not any(c.dep_ == "nsubj" for c in tok.children):
         return None
-    if not _main_clause(tok, lex, inq) and tok.dep_ != "amod":
+    if not main_clause(tok, lex, inq) and tok.dep_ != "amod":
         return None
     subj = _subject(tok, lex, inq)
     if subj is None:
         return None
-    if lem in lex.needs_clause and not _has_clause(tok, inq, subj):
+    if not pair and lem in lex.needs_clause and not has_clause(tok, lex, inq, subj):
         return None
     speaker = make_speaker(subj, lex)
     if speaker is None:
         return None
-    return speaker, _cue_text(tok, lex), tok
+    if relayed_report(tok, subj, speaker, lex):
+        speaker = Speaker(speaker.text, "report", speaker.role)
+    return speaker, pair or _cue_text(tok, lex), tok
 
 
 def _cue_text(tok: Token, lex: Lexicon) -> str:
@@ -149,18 +125,41 @@ def _subject(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
             return c
         if c.dep_ == "nsubjpass" and lemma(tok) in lex.passive_speaker and not inq[c.i]:
             return c
+    if tok.dep_ == "conj":
+        own = _own_subject(tok, inq)
+        if own is not None:
+            return own
     if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:
-        if tok.tag_ == "VBG":  # "..., with the spokesman, Liu Pengyu, saying ..."
+        head_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.head.children)
+        absolute = any(c.lower_ == "with" and c.i < tok.i for c in tok.head.children)
+        if tok.tag_ == "VBG" and (absolute or not head_subject):  # "with X, Y, saying ..."
             lo = tok.head.i if tok.head.i < tok.i else tok.sent.start
             for t in reversed(tok.doc[lo + 1 : tok.i]):
                 if t.ent_type_ == "PERSON" and not inq[t.i]:
                     return t
-        if tok.dep_ != "xcomp":
+        if infinitive(tok, lex) and any(c.dep_ == "dobj" for c in tok.head.children):
+            return None  # "urged them to say": the object, not the subject, speaks
+        if tok.dep_ != "xcomp" or infinitive(tok, lex):
             return _subject(tok.head, lex, inq)
-    return _nearby(tok, inq)
+    return _nearby(tok, lex, inq)
 
 
-def _nearby(tok: Token, inq: list[bool]) -> Token | None:
+def _own_subject(tok: Token, inq: list[bool]) -> Token | None:
+    """A conjoined verb with a noun phrase of its own before it ('A did X and reports have
+    said Y', misparsed as 'X and reports'): that noun phrase is its subject."""
+    between = tok.doc[tok.head.i + 1 : tok.i]
+    cut = next((t.i for t in reversed(between) if t.dep_ == "cc" or t.text in ",;"), None)
+    if cut is None:
+        return None
+    for t in tok.doc[cut + 1 : tok.i]:
+        if inq[t.i] or t.ent_type_ in ("DATE", "TIME"):
+            continue
+        if t.pos_ in ("NOUN", "PROPN", "PRON") and t.dep_ not in _MODIFIERS:
+            return t
+    return None
+
+
+def _nearby(tok: Token, lex: Lexicon, inq: list[bool]) -> Token | None:
     """Fallback when the parse gives the cue no subject (often in rewritten text)."""
     sent = tok.sent
     if not any(inq[t.i] for t in sent) and tok.dep_ != "ROOT":
@@ -169,8 +168,13 @@ def _nearby(tok: Token, inq: list[bool]) -> Token | None:
     for t in sent:
         if t.i < tok.i and inq[t.i]:
             lo = t.i + 1
+    for t in tok.doc[lo : tok.i]:  # '"...," the ministry statement said': its author
+        if t.lower_ in lex.documents and t.i > lo and t.nbor(-1).pos_ == "PROPN":
+            return _ent_root(t.nbor(-1))
+    if any(c.dep_ == "csubj" for c in tok.children):
+        return None  # "Messaging from X urged ...": a clause is the subject, not a speaker
     for t in tok.doc[lo : tok.i]:
-        if inq[t.i]:
+        if inq[t.i] or _ent_root(t).dep_ in ("poss", "pobj"):  # "ahead of X's call"
             continue
         if t.ent_type_ in ("PERSON", "ORG") or t.lower_ in ("he", "she", "they"):
             return t.doc[t.i : t.i + 1].root if not t.ent_type_ else _ent_root(t)
@@ -191,7 +195,7 @@ def _adjective_claim(tok: Token, lex: Lexicon, inq: list[bool]):
     if lemma(tok) not in lex.adjectives or tok.pos_ != "ADJ":
         return None
     be = next((a for a in list(tok.ancestors)[:2] if lemma(a) == "be"), None)
-    if be is None or not _main_clause(be, lex, inq):
+    if be is None or not main_clause(be, lex, inq):
         return None
     if not any(c.dep_ == "ccomp" for c in [*be.children, *tok.children]):
         return None
