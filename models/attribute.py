@@ -15,10 +15,8 @@ narration (actor "").
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
@@ -27,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from models.coref import note_centre
+from models.fingerprints import attribution_fingerprint  # noqa: F401  (re-exported)
 from models.lexicon import load_lexicon
 from models.people import DocContext, remember_people, resolve
 from models.quotes import quote_spans, quotes_of
@@ -39,30 +38,6 @@ NEEDED = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"}
 BATCH_PARAGRAPHS = 512
 PARALLEL_MIN = 256  # paragraphs: a smaller batch is parsed here alone (sharing costs more)
 CONTINUED = "continued"  # the cue of a quote-only paragraph that goes on with the last speaker
-
-
-_CODE = (
-    "attribute",
-    "coref",
-    "frames",
-    "lexicon",
-    "people",
-    "quotes",
-    "registry",
-    "sides",
-    "speakers",
-    "speech",
-)
-_DATA = ("actors.csv", "affiliations.toml", "reporting_verbs.toml")
-
-
-@lru_cache(maxsize=1)
-def attribution_fingerprint() -> str:
-    """A hash of the attribution code and its data files: a cache of attributions keyed on it
-    is not served after either changes."""
-    here = Path(__file__).parent
-    paths = [here / f"{m}.py" for m in _CODE] + [here / "data" / d for d in _DATA]
-    return hashlib.sha1(b"".join(p.read_bytes() for p in paths)).hexdigest()[:16]
 
 
 @lru_cache(maxsize=4)

@@ -20,6 +20,7 @@ import pandas as pd
 from models.cache import Cache, CachedEmbedder, digest
 from models.classify import Classifier, EmbeddingClassifier, NLIClassifier, parse_model_spec
 from models.corpus import read_corpus
+from models.fingerprints import attribution_fingerprint
 from models.learned import LearnedClassifier, TrainingSet, cached_head, scheme_examples
 from models.prototypes import UNITS
 from models.records import Attribution, Document, Paragraph, ReadProblem, StanceResult
@@ -180,7 +181,7 @@ class Engine:
     def attributions(self, docs: Sequence[Sequence[str]]) -> list[list[Attribution]]:
         reg = self.settings.registry
         reg_key = getattr(reg, "fingerprint", "") if reg is not None else ""
-        ns = f"actor:{self.settings.spacy_model or 'default'}:{reg_key}"
+        ns = f"actor:{self.settings.spacy_model or 'default'}:{reg_key}:{attribution_fingerprint()}"
         keys = [digest(*texts) for texts in docs]
         found = self.cache.get_many(ns, sorted(set(keys)))
         todo = [i for i, k in enumerate(keys) if k not in found]

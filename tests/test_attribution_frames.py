@@ -257,10 +257,11 @@ def test_schemes_accept_the_new_sides_and_reject_misspellings() -> None:
 def test_the_attribution_fingerprint_covers_code_and_data() -> None:
     from pathlib import Path
 
-    from models import attribute
+    from models import fingerprints
 
     fp = attribution_fingerprint()
     assert len(fp) == 16 and int(fp, 16) >= 0
-    speaker_code = {"speech", "frames", "speakers", "people", "coref", "registry", "sides"}
-    assert speaker_code <= set(attribute._CODE)
-    assert all((Path(attribute.__file__).parent / f"{m}.py").is_file() for m in attribute._CODE)
+    speaker_code = {"attribute", "speech", "frames", "speakers", "people", "coref", "registry"}
+    assert speaker_code <= set(fingerprints._CODE)
+    here = Path(fingerprints.__file__).parent
+    assert all((here / f"{m}.py").is_file() for m in fingerprints._CODE)
