@@ -38,7 +38,6 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -56,14 +55,16 @@ MIN_WORDS = 2  # a quotation of fewer words is a word, not a statement
 _APART = 1e3  # the distance of a pair that may not join
 COLUMNS = ["statement_id", "speaker", "statement", "doc", "source", "paragraph", "form", "verb",
            "stance", "text"]  # fmt: skip
+SUMMARY_COLUMNS = ["statement_id", "speaker", "statement", "outlets", "outlet_list", "paragraphs",
+                   "forms", "verbs", "stances"]  # fmt: skip
 _IRREGULAR = {"said": "say", "told": "tell", "wrote": "write", "thought": "think", "felt": "feel"}
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One statement as one paragraph carries it."""
+    """One statement as one paragraph (``row``: position in the table) carries it."""
 
-    row: int  # position in the table
+    row: int
     speaker: str
     text: str
     form: str  # "quoted" or "paraphrased"
@@ -141,17 +142,22 @@ def mentions(table: pd.DataFrame) -> list[Mention]:
     for i, r in enumerate(table.itertuples(index=False)):
         if r.kind != "content":
             continue
-        speaker = str(r.actor or "")
-        spans = str(r.quote).split(" … ") if r.quote else quotes_of(str(r.text))
+        speaker = _str(r.actor)
+        spans = _str(r.quote).split(" … ") if _str(r.quote) else quotes_of(_str(r.text))
         pieces = [s for span in spans for s in split_sentences(span.strip(" ,"))]
         pieces = [p for p in pieces if len(words_of(p)) >= MIN_WORDS]
         for p in pieces:
             out.append(Mention(i, speaker, p, "quoted", words_of(p)))
         if not pieces and speaker:
-            clause = reported_clause(str(r.text), str(r.cue or ""))
+            clause = reported_clause(_str(r.text), _str(r.cue))
             if len(words_of(clause)) >= MIN_WORDS:
                 out.append(Mention(i, speaker, clause, "paraphrased", words_of(clause)))
     return out
+
+
+def _str(value: object) -> str:
+    """A table cell as text: missing (None, NaN) is empty."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def near_copy(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -208,38 +214,45 @@ def group(ms: list[Mention], docs: Sequence[str], embed: Embed) -> list[int]:
         if (ms[i].speaker == ms[j].speaker or not ms[i].speaker or not ms[j].speaker)
         and near_copy(ms[i].words, ms[j].words)
     }
-    cos = np.zeros((n, n), dtype=np.float32)
+    vecs = np.zeros((n, 1), dtype=np.float32)
     attributed = [i for i, m in enumerate(ms) if m.speaker]
     if attributed:
-        vecs = np.asarray(embed([ms[i].text for i in attributed]), dtype=np.float32)
-        cos[np.ix_(attributed, attributed)] = vecs @ vecs.T
+        found = np.asarray(embed([ms[i].text for i in attributed]), dtype=np.float32)
+        vecs = np.zeros((n, found.shape[1]), dtype=np.float32)
+        vecs[attributed] = found
 
     def distance(i: int, j: int) -> float:
         if (min(i, j), max(i, j)) in near:
             return 0.0
         if ms[i].speaker and ms[i].speaker == ms[j].speaker and docs[i] != docs[j]:
-            return float(1.0 - cos[i, j])
+            return float(1.0 - vecs[i] @ vecs[j])
         return _APART
 
-    edges = list(near) + [
-        (i, j)
-        for i, j in combinations(attributed, 2)
-        if cos[i, j] >= PARAPHRASE and distance(i, j) < _APART
-    ]
+    edges = list(near)
+    by_speaker: dict[str, list[int]] = {}
+    for i in attributed:
+        by_speaker.setdefault(ms[i].speaker, []).append(i)
+    for idx in by_speaker.values():  # one speaker's statements: paraphrase edges
+        a, b = np.nonzero(np.triu(vecs[idx] @ vecs[idx].T, k=1) >= PARAPHRASE)
+        edges += [
+            (idx[x], idx[y]) for x, y in zip(a, b, strict=True) if docs[idx[x]] != docs[idx[y]]
+        ]
     graph = coo_matrix(([1] * len(edges), tuple(zip(*edges, strict=True)) or ([], [])), (n, n))
     _, component = connected_components(graph, directed=False)
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(component.tolist()):
+        groups.setdefault(c, []).append(i)
     labels = [-1] * n
-    for c in sorted(set(component.tolist())):
-        members = [i for i in range(n) if component[i] == c]
+    for c, members in groups.items():
         sub = [0] * len(members)
-        if len(members) > 2:
+        if len(members) > 2:  # two are one edge: joined
             d = np.array([[distance(i, j) if i != j else 0.0 for j in members] for i in members])
             sub = AgglomerativeClustering(
                 n_clusters=None, metric="precomputed", linkage="average",
                 distance_threshold=1.0 - PARAPHRASE,
             ).fit_predict(d).tolist()  # fmt: skip
-        for i, s in zip(members, sub, strict=True):
-            labels[i] = c * n + s
+        for i, k in zip(members, sub, strict=True):
+            labels[i] = c * n + k
     return labels
 
 
@@ -291,17 +304,11 @@ def _carrying_rows(table: pd.DataFrame, members: list[Mention]) -> list[dict]:
         old = best.get(m.row)
         if old is None or (m.form, len(m.text)) > (old.form, len(old.text)):
             best[m.row] = m  # "quoted" > "paraphrased"
-    out = []
-    for row, m in sorted(best.items()):
-        r = table.iloc[row]
-        out.append(
-            dict(
-                doc=str(r["doc"]), source=str(r["source"]), paragraph=int(r["paragraph"]),
-                form=m.form, verb=verb_of(str(r["cue"] or "")), stance=str(r["stance"]),
-                text=m.text,
-            )
-        )  # fmt: skip
-    return out
+    return [
+        dict(doc=_str(r["doc"]), source=_str(r["source"]), paragraph=int(r["paragraph"]),
+             form=m.form, verb=verb_of(_str(r["cue"])), stance=_str(r["stance"]), text=m.text)
+        for m, r in ((m, table.iloc[row]) for row, m in sorted(best.items()))
+    ]  # fmt: skip
 
 
 def statement_summary(df: pd.DataFrame) -> pd.DataFrame:
@@ -315,14 +322,9 @@ def statement_summary(df: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for sid, g in df.groupby("statement_id", sort=True):
         outlets = list(dict.fromkeys(g["source"]))
-        rows.append(
-            dict(
-                statement_id=sid, speaker=g["speaker"].iloc[0], statement=g["statement"].iloc[0],
-                outlets=len(outlets), outlet_list="; ".join(outlets), paragraphs=len(g),
-                forms=counts(g["form"]), verbs=counts(g["verb"]), stances=counts(g["stance"]),
-            )
-        )  # fmt: skip
-    return pd.DataFrame(rows, columns=[
-        "statement_id", "speaker", "statement", "outlets", "outlet_list", "paragraphs", "forms",
-        "verbs", "stances",
-    ])  # fmt: skip
+        rows.append(dict(
+            statement_id=sid, speaker=g["speaker"].iloc[0], statement=g["statement"].iloc[0],
+            outlets=len(outlets), outlet_list="; ".join(outlets), paragraphs=len(g),
+            forms=counts(g["form"]), verbs=counts(g["verb"]), stances=counts(g["stance"]),
+        ))  # fmt: skip
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
