@@ -11,6 +11,7 @@ from pathlib import Path
 
 from models.cli_learn import cmd_evaluate_by_article, cmd_train, extra_training
 from models.cli_parser import build_parser
+from models.cli_statements import cmd_statements
 
 
 def _progress_bar(quiet: bool):
@@ -255,6 +256,7 @@ COMMANDS = {
     "calibrate": cmd_calibrate,
     "train": cmd_train,
     "bench": cmd_bench,
+    "statements": cmd_statements,  # models/cli_statements.py
 }
 
 

@@ -119,4 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--dashboard", nargs="*", type=int, default=None, metavar="N",
         help="dashboard rerun times at N paragraphs (default 1000 20000 100000)",
     )  # fmt: skip
+    # -- statements (issue 17): the same statement across outlets -------------------------
+    from models.cli_statements import add_parser as add_statements_parser
+
+    _common(add_statements_parser(sub, DEFAULT_PATHS))
     return ap
