@@ -102,5 +102,16 @@ def cmd_evaluate_by_article(args: argparse.Namespace) -> int:
         print("error: --by article trains the learned head: an embedding model", file=sys.stderr)
         return 2
     result = by_article(scheme, engine.embedder(), gold, train_on_gold=args.train_on_gold)
-    print(format_by_article(result))
+    if args.json:
+        import json
+
+        pooled = {m: r.as_dict() for m, r in result.pooled.items()}
+        articles = {a.doc: {m: r.as_dict() for m, r in a.reports.items()} for a in result.articles}
+        source = f"stancemap evaluate --by article, held out, on {', '.join(args.gold)}"
+        labels = {k: {"precision": v["precision"], "recall": v["recall"]}
+                  for k, v in result.pooled["model"].per_label.items()}  # fmt: skip
+        print(json.dumps({"source": source, "labels": labels, "pooled": pooled,
+                          "articles": articles}))  # fmt: skip
+    else:
+        print(format_by_article(result))
     return 0
