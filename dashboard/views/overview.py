@@ -5,14 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components, data, sidebar
+from dashboard.certainty import method_line
 from dashboard.charts import PICK, stance_bars
-from dashboard.frames import mix, select_rows
-from dashboard.state import Selection, selection_from_points, with_selection
+from dashboard.frames import TABLE_COLUMNS, mix, select_rows, table_view
+from dashboard.state import Selection, link, opened, selection_from_points, with_selection
 from dashboard.textfmt import escape_md
 from models.voices import unvoiced
 
 TOP_SPEAKERS = 15
 MAX_CARDS = 40
+TABLE_PX = 420  # the unselected list's height at most (shorter lists get no filler rows)
 MAX_TABLE_ROWS = 500  # rows sent to the browser in the unselected list (exports have them all)
 GEN_KEY = "_chart_generation"  # bumped on every selection change: charts restart from the URL
 
@@ -30,15 +32,24 @@ def _select(sel: Selection | None) -> None:
 
 
 def _chart(view: sidebar.View, by: str, title: str, *, top: int | None = None) -> None:
-    labels = view.scheme.label_names
+    labels = view.state.stances or view.scheme.label_names
     rows = view.rows
-    data = mix(rows, by=by, labels=labels, top=top)
+    data = mix(
+        rows, by=by, labels=labels, top=top, min_count=view.state.min_count, measured=view.measured
+    )
     st.subheader(title)
     if data.empty:
-        st.info("No paragraphs match the filters.")
+        few = f" with {view.state.min_count} or more paragraphs" if view.state.min_count > 1 else ""
+        st.info(f"No {by} has paragraphs matching the filters{few}.")
         return
     key = f"chart-{by}-{st.session_state.get(GEN_KEY, 0)}"
-    chart = stance_bars(data, by=by, colors=view.scheme.colors, selected=view.state.sel)
+    chart = stance_bars(
+        data,
+        by=by,
+        colors=view.scheme.colors,
+        titles=view.scheme.titles,
+        selected=view.state.sel,
+    )
     st.altair_chart(
         chart,
         on_select=lambda: _on_pick(by, key),
@@ -46,6 +57,7 @@ def _chart(view: sidebar.View, by: str, title: str, *, top: int | None = None) -
         key=key,
         width="stretch",
     )
+    st.caption(escape_md(method_line(view.measured, view.measured_problem)))
 
 
 def _drilldown(view: sidebar.View) -> None:
@@ -58,15 +70,25 @@ def _drilldown(view: sidebar.View) -> None:
     else:
         left, right = st.columns([4, 1])
         left.markdown(
-            escape_md(f"{sel.by}: {sel.group} · stance: {sel.stance} — {len(rows)} paragraph(s)")
+            escape_md(
+                f"{sel.by}: {sel.group} · stance: {view.scheme.titles.get(sel.stance, sel.stance)}"
+                f" — {len(rows)} paragraph(s)"
+            )
         )
         right.button("Clear selection", on_click=_select, args=(None,), key="clear-sel")
     components.downloads(rows, name="stancemap-view", key="dl")
     if sel is None:
-        cols = ["source", "speaker", "stance", "stance_score", "text"]
-        if "corrected_stance" in rows.columns:
-            cols.insert(3, "corrected_stance")
-        st.dataframe(rows[cols].head(MAX_TABLE_ROWS), hide_index=True, width="stretch", height=320)
+        shown = rows.head(MAX_TABLE_ROWS)
+        table = table_view(
+            shown, view.scheme.titles, lambda d, p: link(opened(state, d, p), "reader")
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=min(TABLE_PX, 38 + 35 * len(table)),
+            column_config=TABLE_COLUMNS,
+        )
         if len(rows) > MAX_TABLE_ROWS:
             st.caption(
                 f"Showing the first {MAX_TABLE_ROWS} of {len(rows)}; the downloads hold all."
@@ -81,6 +103,7 @@ def _drilldown(view: sidebar.View) -> None:
             key=f"c{i}",
             corrections=view.corrections,
             unvoiced=unvoiced(row, scheme),
+            titles=view.scheme.titles,
         )
     if len(rows) > MAX_CARDS:
         st.caption(f"Showing the first {MAX_CARDS} of {len(rows)}; narrow the filters for more.")
@@ -98,7 +121,7 @@ def render() -> None:
         )
     )
     sidebar.show_notices(view)
-    components.legend(view.scheme.colors, {lb.name: lb.description for lb in view.scheme.labels})
+    components.legend(view.scheme)
     left, right = st.columns(2, gap="large")
     with left:
         _chart(view, "source", "Stance mix per source")

@@ -66,7 +66,7 @@ def render() -> None:
     st.selectbox(
         "Article", list(articles), format_func=articles.__getitem__, key=DOC_KEY, on_change=_on_doc
     )
-    components.legend(view.scheme.colors, {lb.name: lb.description for lb in view.scheme.labels})
+    components.legend(view.scheme)
     paras = view.table[view.table["doc"] == doc].sort_values("paragraph")
     first = paras.iloc[0]
     shown = (view.names or {}).get(doc, doc)
