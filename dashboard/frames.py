@@ -121,6 +121,35 @@ def mix(
     return add_intervals(counts, measured)[cols]
 
 
+def short(text: str, words: int = 10, chars: int = 80) -> str:
+    """The first ``words`` words of ``text`` (at most ``chars`` characters), with "…" if cut.
+
+    >>> short("one two three", words=2)
+    'one two…'
+    """
+    parts = str(text).split()
+    cut = " ".join(parts[:words])[:chars].rstrip()
+    return cut + ("…" if cut != " ".join(parts) else "")
+
+
+def article_names(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """doc -> "Outlet — title" in corpus order. Without a title: the article's opening
+    heading, else the start of its first content paragraph, else the file name (as uploaded,
+    when known)."""
+    out: dict[str, str] = {}
+    for doc, paras in table.groupby("doc", sort=False):
+        paras = paras.sort_values("paragraph")
+        first = paras.iloc[0]
+        title = str(first.get("title") or "").strip()
+        if not title:
+            lead = paras.head(1) if first["kind"] == "heading" else paras
+            lead = lead[lead["kind"].isin(("heading", "content"))]
+            title = short(lead["text"].iloc[0]) if len(lead) else ""
+        shown = title or (names or {}).get(str(doc), str(doc))
+        out[str(doc)] = f"{first['source']} — {shown}" if first["source"] else shown
+    return out
+
+
 def table_view(
     rows: pd.DataFrame, titles: Mapping[str, str], link_of: Callable[[str, int], str]
 ) -> pd.DataFrame:

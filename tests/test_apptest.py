@@ -160,7 +160,11 @@ def test_reader_marks_the_opened_paragraph(app_env, rows: pd.DataFrame) -> None:
     at.switch_page("views/reader.py").run()
     assert at.selectbox(key="reader-doc").value == target["doc"]
     opened = [c.value for c in at.caption if c.value.startswith("▶ opened")]
-    assert len(opened) == 1 and f"¶{int(target['paragraph'])}" in opened[0]
+    assert len(opened) == 1 and f"¶{int(target['paragraph']) + 1} ·" in opened[0]  # from ¶1
+    linked = [c.value for c in at.caption if c.value.startswith("▶ linked paragraph")]
+    assert linked == [opened[0].replace("▶ opened", "▶ linked paragraph")]  # shown first too
+    first = next(c.value for c in at.caption if c.value.startswith(("▶", "¶")))
+    assert first == linked[0]
 
 
 def test_filter_change_reruns_fast(app_env, rows: pd.DataFrame) -> None:
