@@ -17,6 +17,7 @@ import pandas as pd
 
 from dashboard.certainty import Measured, add_intervals
 from dashboard.state import DEFAULT_CORPUS, NARRATION, Selection, ViewState, Vocab
+from dashboard.timeline import in_range
 from models.summary import content_rows as content
 
 TABLE_COLUMNS = {  # st.dataframe column_config of table_view (plain dicts: no streamlit here)
@@ -66,6 +67,8 @@ def filter_rows(df: pd.DataFrame, state: ViewState) -> pd.DataFrame:
         mask &= rows["stance_score"].fillna(0.0) >= state.min_conf
     if not state.narration:
         mask &= rows["actor"].fillna("") != ""
+    if state.date_from or state.date_to:
+        mask &= in_range(rows, state.date_from, state.date_to)
     if state.query.strip():
         needle = state.query.strip().lower()
         hay = rows["text"].fillna("") + "\n" + rows["speaker"] + "\n" + rows["quote"].fillna("")

@@ -168,6 +168,10 @@ def build_view(page: str = "overview") -> View:
         **chosen,  # type: ignore[arg-type]
         model="" if model == cfg.default_model else model,
         scheme="" if scheme_id == DEFAULT_ID else scheme_id,
+        time_by=url_state.time_by,
+        time_group=url_state.time_group,
+        date_from=url_state.date_from,
+        date_to=url_state.date_to,
         sel=url_state.sel,
         doc=url_state.doc,
         paragraph=url_state.paragraph,

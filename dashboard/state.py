@@ -17,9 +17,12 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from urllib.parse import urlencode
 
 GROUPINGS = ("source", "speaker", "affiliation")  # the columns a chart can be clicked by
+TIME_GROUPINGS = ("source", "speaker")  # the columns drawn over time
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PAGES = {
     "overview": "",
     "reader": "reader",
@@ -57,6 +60,10 @@ PARAMS: tuple[Param, ...] = (
     Param("model", "model", "Backend/model that analysed the corpus", bound=True),
     Param("scheme", "scheme", "Stance scheme id (shipped or uploaded; see the Scheme page)"),
     Param("min_n", "min_count", "Minimum paragraphs for a bar's group to be charted", bound=True),
+    Param("t_by", "time_by", "Stance over time per: source (default) or speaker"),
+    Param("t_group", "time_group", "The source or speaker drawn over time"),
+    Param("from", "date_from", "Only paragraphs dated on or after this day (YYYY-MM-DD)"),
+    Param("to", "date_to", "Only paragraphs dated on or before this day (YYYY-MM-DD)"),
     Param("sel_by", "sel", "Clicked chart: source, speaker or affiliation"),
     Param("sel", "sel", "Clicked bar (a source, speaker or affiliation)"),
     Param("sel_stance", "sel", "Clicked stance segment"),
@@ -91,6 +98,10 @@ class ViewState:
     model: str = ""  # "" = the default model
     scheme: str = ""  # "" = the default scheme
     min_count: int = 1
+    time_by: str = "source"  # the grouping drawn over time (dated corpora only)
+    time_group: str = ""  # "" = the largest group
+    date_from: str = ""  # ISO day or ""
+    date_to: str = ""
     sel: Selection | None = None
     doc: str = ""
     paragraph: int | None = None
@@ -208,6 +219,18 @@ def _scalar(name: str, v: str, vocab: Vocab | None) -> tuple[object, str]:
         not _CORPUS_ID.fullmatch(v) or (vocab is not None and v not in vocab.corpora)
     ):
         return None, f'Ignored unknown corpus "{_clip(v)}": showing the built-in corpus.'
+    if name in ("from", "to"):
+        if _ISO_DAY.fullmatch(v):
+            try:
+                date.fromisoformat(v)
+                return v, ""
+            except ValueError:
+                pass
+        return None, f'Ignored parameter "{name}": not a day as YYYY-MM-DD.'
+    if name == "t_by" and v not in TIME_GROUPINGS:
+        return None, f'Ignored parameter "t_by": use {" or ".join(TIME_GROUPINGS)}.'
+    if name == "t_group" and vocab is not None and v not in vocab.sources | vocab.speakers:
+        return None, f'Ignored unknown t_group "{_clip(v)}".'
     if name == "scheme" and vocab is not None and v not in vocab.schemes:
         return None, f'Ignored unknown scheme "{_clip(v)}": showing the default scheme.'
     if name in ("model", "doc") and vocab is not None and v not in vocab.allowed(name):
@@ -315,7 +338,7 @@ def write_url(values: Mapping[str, str | Sequence[str] | None]) -> None:
 
 
 def write_view(state: ViewState) -> None:
-    """Write the non-widget parts of ``state`` (chart selection, opened paragraph)."""
+    """Write the non-widget parts of ``state`` (chart selection, opened paragraph, days)."""
     sel = state.sel
     write_url(
         {
@@ -324,6 +347,8 @@ def write_view(state: ViewState) -> None:
             "sel_stance": sel.stance if sel else None,
             "doc": state.doc or None,
             "p": None if state.paragraph is None else str(state.paragraph),
+            "from": state.date_from or None,
+            "to": state.date_to or None,
         }
     )
 

@@ -107,3 +107,34 @@ def test_the_scheme_page_shows_every_label(app_env) -> None:
     for title in ("US-critical", "China-neutral", "Russia-aligned", "None"):
         assert f"**{title}**" in shown
     assert len(at.expander) >= 4  # each label's examples
+
+
+def test_no_time_chart_without_dates(app_env) -> None:
+    at = run()  # the seeds have one dated article: nothing to draw over time
+    assert not any(s.value.startswith("Stance over time") for s in at.subheader)
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory) -> tuple[str, str]:
+    """(workspace, corpus id) of a small dated corpus (3 days, 2 outlets, 12 paragraphs)."""
+    from models.workspace import Workspace
+    from tests.corpus_helpers import dated_jsonl
+
+    root = tmp_path_factory.mktemp("dated-ws")
+    info = Workspace(root).create_corpus("Dated", [("dated.jsonl", dated_jsonl())], {})
+    return str(root), info.id
+
+
+def test_a_dated_corpus_is_drawn_over_time(app_env, dated, monkeypatch) -> None:
+    root, corpus = dated
+    monkeypatch.setenv("STANCEMAP_WORKSPACE", root)
+    at = run({"corpus": corpus, "t_by": "speaker"})
+    assert "Stance over time (per day)" in [s.value for s in at.subheader]
+    assert at.radio(key="t-by-pick").value == "speaker"
+    assert any("One point per day" in plain(c.value) for c in at.caption)
+    ranged = run({"corpus": corpus, "from": "2022-03-08", "to": "2022-03-08"})
+    caption = plain(next(c.value for c in ranged.caption if "paragraphs from" in c.value))
+    assert caption.startswith("4 paragraphs from 2 articles")  # one day of two outlets
+    assert any(
+        "Only paragraphs dated 2022-03-08 to 2022-03-08" in plain(i.value) for i in ranged.info
+    )

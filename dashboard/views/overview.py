@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components, data, sidebar
+from dashboard import components, data, sidebar, timeline_view
 from dashboard.certainty import method_line
 from dashboard.charts import PICK, stance_bars
 from dashboard.frames import TABLE_COLUMNS, mix, select_rows, table_view
@@ -121,6 +121,7 @@ def render() -> None:
         )
     )
     sidebar.show_notices(view)
+    timeline_view.range_notice(view)
     components.legend(view.scheme)
     left, right = st.columns(2, gap="large")
     with left:
@@ -128,6 +129,7 @@ def render() -> None:
     with right:
         _chart(view, "affiliation", "Who speaks for whom (affiliation)")
     _chart(view, "speaker", f"Stance mix per speaker (top {TOP_SPEAKERS})", top=TOP_SPEAKERS)
+    timeline_view.render(view)
     _drilldown(view)
     sidebar.share_box(view.state, "overview")
     sidebar.timing_caption()
