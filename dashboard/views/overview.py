@@ -39,8 +39,9 @@ def _chart(view: sidebar.View, by: str, title: str, *, top: int | None = None) -
     )
     st.subheader(title)
     if data.empty:
-        few = f" with {view.state.min_count} or more paragraphs" if view.state.min_count > 1 else ""
-        st.info(f"No {by} has paragraphs matching the filters{few}.")
+        n = view.state.min_count
+        few = f"{n} or more paragraphs" if n > 1 else "paragraphs"
+        st.info(f"No {by} has {few} matching the filters.")
         return
     key = f"chart-{by}-{st.session_state.get(GEN_KEY, 0)}"
     chart = stance_bars(
