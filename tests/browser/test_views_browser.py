@@ -48,6 +48,12 @@ def test_every_bar_shows_its_count_and_interval(server: str, new_page, rows, sch
     expect(lines).to_have_count(3)
     assert "sample size only" in lines.first.inner_text()
     page.screenshot(path=artifacts / "counts-intervals.png")
+    csv, parquet = (
+        page.get_by_role("button", name=n) for n in ("Download CSV", "Download Parquet")
+    )
+    a, b = csv.bounding_box(), parquet.bounding_box()
+    assert a and b and abs(a["y"] - b["y"]) < 5  # side by side,
+    assert 0 <= b["x"] - (a["x"] + a["width"]) < 40  # next to each other
 
 
 @pytest.fixture(scope="module")
