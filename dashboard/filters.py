@@ -16,6 +16,7 @@ PENDING_SCHEME = "_stancemap_pick_scheme"  # a scheme to pick on the next run (a
 MAX_MIN_COUNT = 100_000
 SCHEME_KEY = "scheme-pick"
 STANCE_KEY = "stance-pick"
+LAST_STANCES = "_stancemap_stances"  # the stance filter, kept while other pages hide it
 
 
 def pick_scheme(scheme_id: str) -> None:
@@ -28,6 +29,21 @@ def _to_url(param: str, key: str, default: object) -> None:
     """Callback of a widget kept in the URL by hand: its value (ids) becomes ``param``."""
     value = st.session_state[key]
     write_url({param: None if value == default else value})
+    if param == "stance":
+        st.session_state[LAST_STANCES] = list(value)
+
+
+def keep_across_pages(params: dict[str, list[str]]) -> None:
+    """The page links of st.navigation drop the URL parameters no widget is bound to: put this
+    session's stance filter back when the URL has none (``params`` is updated too)."""
+    last = st.session_state.get(LAST_STANCES) or []
+    if "stance" not in params and last:
+        params["stance"] = list(last)
+        write_url({"stance": list(last)})
+
+
+def remember(stances: tuple[str, ...]) -> None:
+    st.session_state[LAST_STANCES] = list(stances)
 
 
 def scheme_picker(
@@ -36,7 +52,13 @@ def scheme_picker(
     """The scheme selectbox. Not bound to the URL by Streamlit (a bound widget writes the
     formatted name, not the id): the URL's ``scheme`` id sets it, its callback writes it."""
     files = data.scheme_files(cfg)
-    asked = (params.get("scheme") or [DEFAULT_ID])[-1]
+    if "scheme" in params:
+        asked = (params["scheme"] or [DEFAULT_ID])[-1]
+    else:  # a page link of st.navigation dropped it: this session's pick stays
+        last = st.session_state.get(SCHEME_KEY, DEFAULT_ID)
+        asked = last if last in files else DEFAULT_ID
+        if asked != DEFAULT_ID:
+            write_url({"scheme": asked})
     pending = st.session_state.pop(PENDING_SCHEME, None)
     if pending in files:
         asked = pending

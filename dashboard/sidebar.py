@@ -122,6 +122,7 @@ def build_view(page: str = "overview") -> View:
     st.session_state[STARTED_KEY] = time.perf_counter()
     cfg = data.config()
     params = read_url()
+    filters.keep_across_pages(params)
     corpora.take_pending()
     choices = corpora.corpus_choices(cfg, params)
     ids = [DEFAULT_CORPUS, *choices]
@@ -157,6 +158,7 @@ def build_view(page: str = "overview") -> View:
     )
     url_state, notices, dropped = parse_query_dropped(params, vocab=vocab)
     drop_bad(dropped)
+    filters.remember(url_state.stances)
     if page in FILTER_PAGES:
         sb.header("Filters")
         chosen = filters.filters(sb, loaded, sch, url_state.stances)

@@ -14,7 +14,7 @@ from dashboard.schemes import MAX_SCHEME_BYTES, check_upload, examples, store_up
 from dashboard.textfmt import escape_md
 from models.schemes import SchemeError
 
-UPLOAD_KEY = "scheme-file"
+UPLOAD_KEY = "_stancemap_scheme_uploads"  # schemes added in this session
 
 
 def _labels(view: sidebar.View) -> None:
@@ -39,7 +39,8 @@ def _upload(view: sidebar.View) -> None:
         "at least a `name` and a `description` each (prototypes, titles and colours are "
         f"optional), up to {MAX_SCHEME_BYTES // 1000} kB. It is checked before it is stored."
     )
-    up = st.file_uploader("Scheme file", type=["toml"], key=UPLOAD_KEY)
+    generation = st.session_state.get(UPLOAD_KEY, 0)  # a new uploader after each addition
+    up = st.file_uploader("Scheme file", type=["toml"], key=f"scheme-file-{generation}")
     if up is None:
         return
     if not st.button("Check and add this scheme", type="primary", key="scheme-add"):
@@ -62,6 +63,7 @@ def _upload(view: sidebar.View) -> None:
         "analysed under it now.",
     )
     sidebar.pick_scheme(sid)
+    st.session_state[UPLOAD_KEY] = generation + 1
     st.rerun()
 
 

@@ -18,7 +18,7 @@ from dashboard.schemes import scheme_folder
 from dashboard.state import ViewState
 from models.schemes import DEFAULT_SCHEME
 from models.workspace import Workspace
-from tests.browser.ui import MARKS, open_view, settle
+from tests.browser.ui import CARDS, MARKS, open_view, settle
 from tests.corpus_helpers import dated_jsonl
 
 pytestmark = pytest.mark.browser
@@ -143,3 +143,61 @@ def test_open_in_article_lands_on_its_paragraph(server: str, new_page, rows, art
     box = linked.bounding_box()
     assert box is not None and box["y"] + box["height"] / 2 < page.viewport_size["height"]
     page.screenshot(path=artifacts / "reader-linked.png")
+
+
+def test_page_links_keep_the_scheme_and_stance_filter(prepared_server, new_page) -> None:
+    base, _, _ = prepared_server
+    page = new_page()
+    open_view(page, f"{base}/?scheme=copy&stance=none")
+    main = page.locator('[data-testid="stMain"]')
+    for name, path in (("Scheme", "/scheme"), ("Article reader", "/reader"), ("Overview", "/")):
+        page.get_by_role("link", name=name).first.click()
+        page.wait_for_url(re.compile(re.escape(base + path) + r"\?"))
+        settle(page)
+        query = parse_qs(urlsplit(page.url).query)
+        assert query.get("scheme") == ["copy"] and query.get("stance") == ["none"], page.url
+    expect(main.get_by_text(re.compile(r"scheme renamed copy"))).to_have_count(1)
+
+
+def test_a_point_over_time_lists_its_paragraphs(prepared_server, new_page, scheme) -> None:
+    base, corpus, _ = prepared_server
+    page = new_page()
+    open_view(page, f"{base}/?corpus={corpus}")
+    points = page.locator('[role="graphics-symbol"][aria-roledescription="point"]')
+    counts = {}
+    for p in points.all():
+        fields = dict(f.split(": ", 1) for f in (p.get_attribute("aria-label") or "").split("; "))
+        counts[(fields["Day from"], fields["Stance"])] = int(fields["Paragraphs"])
+    assert len(counts) == 3 * len(scheme.label_names)  # 3 days, every label
+    hit = next(p for p in points.all() if "Paragraphs: 0;" not in p.get_attribute("aria-label"))
+    hit.click(force=True)  # a point of the same share may lie on it: that one is picked
+    page.wait_for_url(re.compile(r"from=2022"))
+    settle(page)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["from"] == query["to"] and query["sel_by"] == ["source"]
+    want = counts[(query["from"][0], scheme.titles[query["sel_stance"][0]])]
+    assert want > 0
+    expect(page.locator(CARDS)).to_have_count(want)
+    expect(page.get_by_text(re.compile("Only paragraphs dated"))).to_have_count(1)
+
+
+def test_a_good_scheme_file_is_stored_and_picked(prepared_server, new_page, artifacts) -> None:
+    base, _, ws = prepared_server
+    text = DEFAULT_SCHEME.read_text("utf-8")
+    text = text.replace('name = "us-china-russia"', 'name = "Uploaded lens"', 1)
+    page = new_page()
+    open_view(page, base + "/scheme")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [{"name": "lens.toml", "mimeType": "text/plain", "buffer": text.encode()}]
+    )
+    go = page.get_by_role("button", name="Check and add this scheme")
+    go.wait_for(timeout=30_000)
+    settle(page)
+    go.click()
+    page.wait_for_url(re.compile(r"scheme=uploaded-lens"), timeout=120_000)
+    settle(page, 300_000)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text('Scheme "Uploaded lens" added', timeout=120_000)
+    expect(main.get_by_text(re.compile(r"^Uploaded lens · 3 labels"))).to_have_count(1)
+    assert (scheme_folder(ws) / "uploaded-lens.toml").read_text("utf-8") == text
+    page.screenshot(path=artifacts / "scheme-uploaded.png")
