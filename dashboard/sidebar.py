@@ -37,7 +37,8 @@ from models.workspace import CorpusInfo
 VIEW_KEY = "_stancemap_view"
 STARTED_KEY = "_stancemap_started"
 FLASH_KEY = "_stancemap_flash"  # one-shot messages for the next page: [(kind, plain text)]
-FILTER_PAGES = ("overview", "reader")  # pages the filters apply to (the others hide them)
+FILTER_PAGES = ("overview",)  # pages the filters apply to (the others hide them; a filter
+# bound to the URL keeps its value in the session and comes back with the Overview)
 
 
 @dataclass(frozen=True)

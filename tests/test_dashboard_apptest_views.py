@@ -20,7 +20,7 @@ rows = base.rows
 EVAL = Path(__file__).parent / "data" / "scheme_fixture_eval.json"
 
 
-@pytest.mark.parametrize("page", ["views/upload.py", "views/scheme.py"])
+@pytest.mark.parametrize("page", ["views/reader.py", "views/upload.py", "views/scheme.py"])
 def test_filters_hide_on_pages_they_do_not_apply_to(app_env, page: str) -> None:
     at = run(page=page)
     assert not at.sidebar.multiselect and not at.sidebar.slider

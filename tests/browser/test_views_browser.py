@@ -148,7 +148,7 @@ def test_open_in_article_lands_on_its_paragraph(server: str, new_page, rows, art
 def test_page_links_keep_the_scheme_and_stance_filter(prepared_server, new_page) -> None:
     base, _, _ = prepared_server
     page = new_page()
-    open_view(page, f"{base}/?scheme=copy&stance=none")
+    open_view(page, f"{base}/?scheme=copy&stance=none&min_n=2")
     main = page.locator('[data-testid="stMain"]')
     for name, path in (("Scheme", "/scheme"), ("Article reader", "/reader"), ("Overview", "/")):
         page.get_by_role("link", name=name).first.click()
@@ -156,7 +156,11 @@ def test_page_links_keep_the_scheme_and_stance_filter(prepared_server, new_page)
         settle(page)
         query = parse_qs(urlsplit(page.url).query)
         assert query.get("scheme") == ["copy"] and query.get("stance") == ["none"], page.url
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == (
+            4 if path == "/" else 0
+        )  # the filters show where they apply, and come back with their values
     expect(main.get_by_text(re.compile(r"scheme renamed copy"))).to_have_count(1)
+    assert parse_qs(urlsplit(page.url).query)["min_n"] == ["2"]
 
 
 def test_a_point_over_time_lists_its_paragraphs(prepared_server, new_page, scheme) -> None:
