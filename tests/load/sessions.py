@@ -142,7 +142,8 @@ async def seeds_session(browser, base: str, k: int, source: str, n: int, deadlin
     while time.perf_counter() < deadline:
 
         async def click_bar() -> None:
-            marks = page.locator('[role="graphics-symbol"][aria-label*="; source: "]')
+            bars = '[role="graphics-symbol"][aria-label*="; source: "]'
+            marks = page.locator(f'{bars}:not([aria-label*="Paragraphs: 0;"])')  # 0: no width
             await marks.nth(stats.clicks % max(await marks.count(), 1)).click()
             await page.wait_for_url(re.compile(r"sel_by=source"), timeout=60_000)
             await settle(page)
