@@ -106,7 +106,12 @@ def _ensure_table(
             data.analyse(cfg, model, paths, progress, scheme_path)
         except Exception as exc:  # a model that cannot load, an unreadable corpus: say so
             bar.empty()
-            st.error(escape_md(f"Could not analyse the corpus with {model}: {exc}"))
+            st.error(
+                escape_md(
+                    f"Could not analyse the corpus with {model} under the scheme {sch.name}: "
+                    f"{exc}. Pick another model or scheme in the sidebar."
+                )
+            )
             st.stop()
         bar.empty()
     return data.load_table(path, data.corrections_file(cfg, corpus), sch.abstain)

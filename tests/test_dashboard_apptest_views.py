@@ -138,3 +138,19 @@ def test_a_dated_corpus_is_drawn_over_time(app_env, dated, monkeypatch) -> None:
     assert any(
         "Only paragraphs dated 2022-03-08 to 2022-03-08" in plain(i.value) for i in ranged.info
     )
+
+
+def test_a_scheme_of_labels_and_descriptions_only_is_offered(app_env, tmp_path, monkeypatch):
+    """Such a scheme passes the upload's check; until the library trains a model for it, the
+    embedding backend refuses it: the page says so (no traceback), the sidebar stays usable."""
+    monkeypatch.setenv("STANCEMAP_WORKSPACE", str(tmp_path))
+    folder = scheme_folder(tmp_path)
+    folder.mkdir()
+    (folder / "eu-lens.toml").write_text(
+        'name = "EU lens"\n[[labels]]\nname = "eu_critical"\ndescription = "Criticises the EU."\n'
+    )
+    at = run({"scheme": "eu-lens"})
+    assert at.sidebar.selectbox(key="scheme-pick").value == "eu-lens"
+    errors = [plain(e.value) for e in at.error]
+    titles = [t.value for t in at.title]
+    assert titles == ["Stance map"] or any("under the scheme EU lens" in e for e in errors)

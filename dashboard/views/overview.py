@@ -1,4 +1,5 @@
-"""Overview: stance mix per source, affiliation and speaker; click a segment to drill down."""
+"""Overview: stance mix per source, affiliation and speaker (counts and intervals on every bar),
+stance over time for dated corpora; click a bar or a point to list its paragraphs."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def _drilldown(view: sidebar.View) -> None:
     rows = select_rows(view.rows, sel)
     st.subheader("Paragraphs")
     if sel is None:
-        st.caption("Click a bar segment to list the paragraphs behind it. All paragraphs in view:")
+        st.caption("Click a bar (or a point over time) to list its paragraphs. All in view:")
     else:
         left, right = st.columns([4, 1])
         left.markdown(
