@@ -34,7 +34,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.certainty import Measured, eval_path, load_measured
-from dashboard.frames import content, options, prepare
+from dashboard.frames import article_names, content, options, prepare
 from dashboard.schemes import SchemeFile, list_schemes
 from dashboard.state import DEFAULT_CORPUS
 from models import packaged
@@ -187,6 +187,7 @@ class Loaded:
     table: pd.DataFrame
     content: pd.DataFrame  # its content rows (what every filter starts from)
     options: dict[str, list[str]]  # sidebar choices per column, most frequent first
+    articles: dict[str, str]  # doc -> "Outlet — title", in corpus order (the reader's list)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
@@ -198,7 +199,7 @@ def _load_table(
     fixes = load_corrections(corrections) if stamp != (0, 0) else []
     table = prepare(apply_corrections(read_table(path), fixes, abstain))
     choices = {c: options(table, c) for c in ("source", "speaker", "affiliation")}
-    return Loaded(table, content(table), choices)
+    return Loaded(table, content(table), choices, article_names(table))
 
 
 def load_table(path: Path, corrections: Path, abstain: str) -> Loaded:

@@ -138,19 +138,25 @@ def short(text: str, words: int = 10, chars: int = 80) -> str:
 def article_names(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> dict[str, str]:
     """doc -> "Outlet — title" in corpus order. Without a title: the article's opening
     heading, else the start of its first content paragraph, else the file name (as uploaded,
-    when known)."""
-    out: dict[str, str] = {}
-    for doc, paras in table.groupby("doc", sort=False):
-        paras = paras.sort_values("paragraph")
-        first = paras.iloc[0]
-        title = str(first.get("title") or "").strip()
-        if not title:
-            lead = paras.head(1) if first["kind"] == "heading" else paras
-            lead = lead[lead["kind"].isin(("heading", "content"))]
-            title = short(lead["text"].iloc[0]) if len(lead) else ""
-        shown = title or (names or {}).get(str(doc), str(doc))
-        out[str(doc)] = f"{first['source']} — {shown}" if first["source"] else shown
-    return out
+    when known). Vectorised: one pass over the table, whatever the number of articles."""
+    if table.empty:
+        return {}
+    order = table["doc"].astype(str).drop_duplicates()
+    ranked = table.assign(doc=table["doc"].astype(str)).sort_values(["doc", "paragraph"])
+    first = ranked.drop_duplicates("doc").set_index("doc")
+    content_rows = ranked[ranked["kind"] == "content"].drop_duplicates("doc")
+    lead = content_rows.set_index("doc")["text"].reindex(first.index)
+    opening = first["text"].where(first["kind"] == "heading")
+    text = opening.fillna(lead).fillna("").astype(str)
+    title = first["title"].fillna("").astype(str).str.strip() if "title" in first else ""
+    shown = pd.Series(title, index=first.index).where(lambda t: t != "", text.map(short))
+    shown = shown.where(
+        shown != "",
+        pd.Series(first.index, index=first.index).map(lambda d: (names or {}).get(d, d)),
+    )
+    source = first["source"].fillna("").astype(str)
+    full = (source + " — " + shown).where(source != "", shown)
+    return {doc: full[doc] for doc in order}
 
 
 def table_view(

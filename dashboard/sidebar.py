@@ -57,6 +57,7 @@ class View:
     measured: Measured | None = None  # the scheme's measured precision/recall per label
     measured_problem: str = ""
     schemes: dict[str, SchemeFile] | None = None  # id -> file, as the picker offers them
+    articles: dict[str, str] | None = None  # doc -> "Outlet — title" (dashboard.frames)
 
     @property
     def corpus_name(self) -> str:
@@ -199,6 +200,7 @@ def build_view(page: str = "overview") -> View:
         measured=measured,
         measured_problem=problem,
         schemes=schemes,
+        articles=loaded.articles,
     )
     st.session_state[VIEW_KEY] = view
     return view

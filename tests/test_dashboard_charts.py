@@ -236,3 +236,31 @@ def test_export_has_both_values_of_a_correction(seed_table: pd.DataFrame, scheme
     counts = filter_rows(table, ViewState())["stance"].value_counts()
     before = filter_rows(prepare(seed_table), ViewState())["stance"].value_counts()
     assert counts[new] == before.get(new, 0) + len(changed)
+
+
+def test_article_names_read_like_a_contents_list(seed_table: pd.DataFrame) -> None:
+    from dashboard.frames import article_names
+
+    names = article_names(seed_table)
+    assert list(names) == list(dict.fromkeys(seed_table["doc"]))  # corpus order
+    assert all(" — " in n and ".txt" not in n for n in names.values())
+    made = pd.DataFrame(
+        {
+            "doc": ["b.txt", "b.txt", "a.txt", "c.txt"],
+            "paragraph": [1, 0, 0, 0],
+            "kind": ["content", "heading", "content", "boilerplate"],
+            "text": [
+                "Body of b.",
+                "Headline of b",
+                "One two three four five six seven eight nine ten eleven twelve",
+                "Menu",
+            ],
+            "title": ["", "", "", "Given title"],
+            "source": ["X", "X", "", "Y"],
+        }
+    )
+    assert article_names(made) == {
+        "b.txt": "X — Headline of b",  # the opening heading
+        "a.txt": "One two three four five six seven eight nine ten…",  # no outlet: no dash
+        "c.txt": "Y — Given title",
+    }

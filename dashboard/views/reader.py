@@ -56,7 +56,7 @@ def render() -> None:
     components.inject_css(view.scheme.colors)
     st.title("Article reader")
     sidebar.show_notices(view)
-    articles = article_names(view.table, view.names or {})
+    articles = view.articles or article_names(view.table, view.names or {})
     if not articles:
         st.info("The corpus is empty.")
         return
