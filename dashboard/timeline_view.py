@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import sidebar
 from dashboard.certainty import method_line
-from dashboard.charts import PICK, stance_over_time
+from dashboard.charts import PICK, spec_of, stance_over_time
 from dashboard.frames import filter_rows, options
 from dashboard.state import TIME_GROUPINGS, Selection, write_url, write_view
 from dashboard.textfmt import escape_md
@@ -107,8 +107,8 @@ def render(view: sidebar.View) -> None:
     chart = stance_over_time(
         data, colors=view.scheme.colors, titles=view.scheme.titles, grain=grain
     )
-    st.altair_chart(
-        chart,
+    st.vega_lite_chart(
+        spec_of(chart),
         on_select=lambda: _on_pick(by, group, grain, key),
         selection_mode=[PICK],
         key=key,

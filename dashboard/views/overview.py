@@ -3,11 +3,12 @@ stance over time for dated corpora; click a bar or a point to list its paragraph
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import components, data, sidebar, timeline_view
 from dashboard.certainty import method_line
-from dashboard.charts import PICK, stance_bars
+from dashboard.charts import PICK, spec_of, stance_bars
 from dashboard.frames import TABLE_COLUMNS, mix, select_rows, table_view
 from dashboard.state import Selection, link, opened, selection_from_points, with_selection
 from dashboard.textfmt import escape_md
@@ -32,6 +33,20 @@ def _select(sel: Selection | None) -> None:
     st.session_state[GEN_KEY] = st.session_state.get(GEN_KEY, 0) + 1
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _bars_spec(
+    data: pd.DataFrame,
+    by: str,
+    colors: tuple[tuple[str, str], ...],
+    titles: tuple[tuple[str, str], ...],
+    sel: Selection | None,
+) -> dict:
+    """The bars' spec, kept for the next rerun: building an Altair chart costs tens of ms,
+    and most reruns (a click on another chart, a plain rerun) draw the same one again."""
+    chart = stance_bars(data, by=by, colors=dict(colors), titles=dict(titles), selected=sel)
+    return spec_of(chart)
+
+
 def _chart(view: sidebar.View, by: str, title: str, *, top: int | None = None) -> None:
     labels = view.state.stances or view.scheme.label_names
     rows = view.rows
@@ -45,15 +60,11 @@ def _chart(view: sidebar.View, by: str, title: str, *, top: int | None = None) -
         st.info(f"No {by} has {few} matching the filters.")
         return
     key = f"chart-{by}-{st.session_state.get(GEN_KEY, 0)}"
-    chart = stance_bars(
-        data,
-        by=by,
-        colors=view.scheme.colors,
-        titles=view.scheme.titles,
-        selected=view.state.sel,
-    )
-    st.altair_chart(
-        chart,
+    sel = view.state.sel if view.state.sel and view.state.sel.by == by else None
+    scheme = view.scheme
+    spec = _bars_spec(data, by, tuple(scheme.colors.items()), tuple(scheme.titles.items()), sel)
+    st.vega_lite_chart(
+        spec,
         on_select=lambda: _on_pick(by, key),
         selection_mode=[PICK],
         key=key,
