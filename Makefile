@@ -23,8 +23,12 @@ $(STAMP): pyproject.toml
 analyze: setup
 	$(VENV)/bin/stancemap analyze seeds --out .stancemap/seeds.parquet
 
+# The seeds are analysed first, with a progress bar on the terminal and the stance mix at the
+# end (the first run loads the models; later runs come from the cache in a second).
 dashboard: setup
-	$(VENV)/bin/stancemap analyze seeds --quiet > /dev/null
+	@echo "Analysing the seed articles (seeds/) ..."
+	$(VENV)/bin/stancemap analyze seeds
+	@echo "Starting the dashboard on http://localhost:$(PORT)"
 	$(VENV)/bin/streamlit run dashboard/app.py --server.headless true \
 	  --server.port $(PORT) --browser.gatherUsageStats false
 

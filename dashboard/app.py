@@ -25,7 +25,8 @@ page = st.navigation(
         st.Page("views/overview.py", title="Overview", default=True),
         st.Page("views/reader.py", title="Article reader"),
         st.Page("views/upload.py", title="Upload"),
+        st.Page("views/scheme.py", title="Scheme"),
     ]
 )
-sidebar.build_view()
+sidebar.build_view(page.url_path or "overview")
 page.run()

@@ -21,6 +21,7 @@ from dashboard.review import clean_actor, correction_note, corrections_for, reco
 from dashboard.state import ViewState, opened, to_query, with_selection
 from dashboard.textfmt import escape_md, highlight
 from models.cache import digest
+from models.schemes import Scheme
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
@@ -52,19 +53,26 @@ def inject_css(colors: Mapping[str, str]) -> None:
     st.html(stance_css(colors))
 
 
-def legend(colors: Mapping[str, str], descriptions: Mapping[str, str]) -> None:
-    """The label legend: one coloured chip per label, with its description on hover."""
+def legend(scheme: Scheme) -> None:
+    """The label legend: one coloured chip per label (its title), its description on hover."""
+    colors, titles = scheme.colors, scheme.titles
+    descriptions = {lb.name: lb.description for lb in (*scheme.labels, scheme.abstain)}
     cols = st.columns(len(colors))
     for col, label in zip(cols, colors, strict=True):
         box = col.container(key=f"stance-{label}-legend")
-        box.markdown(f"**{escape_md(label)}**", help=descriptions.get(label) or None)
+        box.markdown(
+            f"**{escape_md(titles.get(label, label))}**", help=descriptions.get(label) or None
+        )
 
 
-def scores_line(row: pd.Series, labels: tuple[str, ...]) -> str:
-    """'us_critical 0.81 · none 0.10 · …' sorted by score (plain text)."""
+def scores_line(
+    row: pd.Series, labels: tuple[str, ...], titles: Mapping[str, str] | None = None
+) -> str:
+    """'US-critical 0.81 · None 0.10 · …' sorted by score (plain text; ids without titles)."""
+    names = titles or {}
     scores = [(label, float(row.get(f"score_{label}", 0.0) or 0.0)) for label in labels]
     ranked = sorted(scores, key=lambda s: -s[1])
-    return " · ".join(f"{label} {score:.2f}" for label, score in ranked)
+    return " · ".join(f"{names.get(label, label)} {score:.2f}" for label, score in ranked)
 
 
 def who(row: pd.Series) -> str:
@@ -84,7 +92,13 @@ def _save_correction(key: str, row: dict[str, object], path: str) -> None:
     st.toast("Correction saved: every chart and list now uses it.", icon=":material/check:")
 
 
-def correct_control(row: pd.Series, *, labels: tuple[str, ...], corrections: str) -> None:
+def correct_control(
+    row: pd.Series,
+    *,
+    labels: tuple[str, ...],
+    corrections: str,
+    titles: Mapping[str, str] | None = None,
+) -> None:
     """A small "Correct" popover: set the paragraph's stance and/or actor, then Save.
 
     The form is built only while the popover is open (lazy), so a long list stays cheap.
@@ -100,6 +114,7 @@ def correct_control(row: pd.Series, *, labels: tuple[str, ...], corrections: str
             "Stance",
             labels,
             index=labels.index(current) if current in labels else 0,
+            format_func=lambda s: (titles or {}).get(s, s),
             key=f"{key}-stance",
         )
         st.text_input(
@@ -113,9 +128,9 @@ def correct_control(row: pd.Series, *, labels: tuple[str, ...], corrections: str
         )
 
 
-def mark_corrected(row: pd.Series, where) -> None:
-    """'✎ corrected: us_critical (model: none) · by person' under a corrected paragraph."""
-    note = correction_note(row)
+def mark_corrected(row: pd.Series, where, titles: Mapping[str, str] | None = None) -> None:
+    """'✎ corrected: US-critical (model: None) · by person' under a corrected paragraph."""
+    note = correction_note(row, titles)
     if note:
         when = str(row.get("corrected_at") or "")[:16].replace("T", " ")
         who_when = f" · by {row.get('corrected_by') or 'person'}"
@@ -131,29 +146,35 @@ def paragraph_card(
     key: str,
     corrections: str = "",
     unvoiced: tuple[str, ...] = (),
+    titles: Mapping[str, str] | None = None,
 ) -> None:
     """One drilled-down paragraph: highlighted text, speaker, scores, evidence, reader link."""
+    names = titles or {}
     box = st.container(border=True, key=f"stance-{row['stance']}-card-{key}")
-    head = f"{row['source']} · ¶{int(row['paragraph'])} · {who(row)}"
+    head = f"{row['source']} · ¶{int(row['paragraph']) + 1} · {who(row)}"
     box.markdown(f"**{escape_md(head)}**")
     box.markdown(highlight(str(row["text"]), quote=str(row["quote"]), actor=str(row["actor"])))
-    stance = f"{row['stance']} ({float(row['stance_score']):.2f})"
+    stance = f"{names.get(row['stance'], row['stance'])} ({float(row['stance_score']):.2f})"
     if row.get("stances") and row["stances"] != row["stance"]:
-        stance += f" · also over threshold: {row['stances']}"
-    box.caption(escape_md(f"Stance: {stance} — scores: {scores_line(row, labels)}"))
+        also = [names.get(s, s) for s in str(row["stances"]).split(";") if s]
+        stance += f" · also over threshold: {', '.join(also)}"
+    box.caption(escape_md(f"Stance: {stance} — scores: {scores_line(row, labels, names)}"))
     if row.get("evidence"):
         box.caption("Evidence: " + escape_md(str(row["evidence"])))
     if unvoiced:
         side = f"{row['affiliation']} speakers"
         box.caption(
-            escape_md(f"Over threshold, but not voiced by {side} (scheme): {', '.join(unvoiced)}")
+            escape_md(
+                f"Over threshold, but not voiced by {side} (scheme): "
+                + ", ".join(names.get(s, s) for s in unvoiced)
+            )
         )
-    mark_corrected(row, box)
+    mark_corrected(row, box, names)
     target = opened(state, str(row["doc"]), int(row["paragraph"]))
     left, right = box.columns([1, 1])
     if corrections:
         with left:
-            correct_control(row, labels=labels, corrections=corrections)
+            correct_control(row, labels=labels, corrections=corrections, titles=names)
     right.page_link(
         READER_PAGE,
         label="Open in article",
@@ -176,8 +197,8 @@ def downloads(rows: pd.DataFrame, *, name: str, key: str) -> None:
         frame.to_parquet(buf, index=False)
         return buf.getvalue()
 
-    left, right = st.columns(2)
-    left.download_button(
+    row = st.container(horizontal=True, key=f"{key}-downloads")
+    row.download_button(
         "Download CSV",
         lambda: frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
@@ -185,7 +206,7 @@ def downloads(rows: pd.DataFrame, *, name: str, key: str) -> None:
         key=f"{key}-csv",
         on_click="ignore",
     )
-    right.download_button(
+    row.download_button(
         "Download Parquet",
         parquet,
         file_name=f"{name}.parquet",

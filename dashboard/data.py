@@ -33,7 +33,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.frames import content, options, prepare
+from dashboard.certainty import Measured, eval_path, load_measured
+from dashboard.frames import article_names, content, options, prepare
+from dashboard.schemes import SchemeFile, list_schemes
 from dashboard.state import DEFAULT_CORPUS
 from models import packaged
 from models.cache import code_fingerprint, default_cache_dir, files_fingerprint
@@ -129,9 +131,31 @@ def create_corpus(
     return workspace(cfg).create_corpus(name, files, sources, max_bytes=limit)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def scheme(path: str) -> Scheme:
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _scheme(path: str, stamp: tuple[int, int]) -> Scheme:
     return load_scheme(path or None)
+
+
+def scheme(path: str) -> Scheme:
+    """A scheme file, loaded once per version of the file."""
+    return _scheme(path, _stamp(Path(path)) if path else (0, 0))
+
+
+def scheme_files(cfg: Config) -> dict[str, SchemeFile]:
+    """The schemes the sidebar offers: id -> file (the configured default first)."""
+    return list_schemes(cfg.workspace, cfg.scheme_path)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _measured(path: str, stamp: tuple[int, int]) -> tuple[Measured | None, str]:
+    return load_measured(path)
+
+
+def measured(sch: Scheme) -> tuple[Measured | None, str]:
+    """The scheme's measured precision/recall (``<stem>_eval.json``), re-read when it changes."""
+    if not sch.path:
+        return None, ""
+    return _measured(sch.path, _stamp(eval_path(sch.path)))
 
 
 def effective(sch: Scheme, model: str) -> Scheme:
@@ -163,6 +187,7 @@ class Loaded:
     table: pd.DataFrame
     content: pd.DataFrame  # its content rows (what every filter starts from)
     options: dict[str, list[str]]  # sidebar choices per column, most frequent first
+    articles: dict[str, str]  # doc -> "Outlet — title", in corpus order (the reader's list)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
@@ -174,7 +199,7 @@ def _load_table(
     fixes = load_corrections(corrections) if stamp != (0, 0) else []
     table = prepare(apply_corrections(read_table(path), fixes, abstain))
     choices = {c: options(table, c) for c in ("source", "speaker", "affiliation")}
-    return Loaded(table, content(table), choices)
+    return Loaded(table, content(table), choices, article_names(table))
 
 
 def load_table(path: Path, corrections: Path, abstain: str) -> Loaded:
@@ -208,13 +233,16 @@ def analyse(
     model: str,
     paths: tuple[str, ...],
     progress: Callable[[int, int, str], None] | None = None,
+    scheme_path: str | None = None,
 ) -> Path:
-    """Analyse a corpus with ``model`` (under the engine's lock) and write its Parquet table."""
+    """Analyse a corpus with ``model`` under a scheme (default: the configured one), under the
+    engine's lock, and write its Parquet table."""
     from models import pipeline
     from models.table import write_table
 
-    eng, lock = engine(model, cfg.cache_dir, cfg.scheme_path)
-    path = table_path(cfg, model, scheme(cfg.scheme_path), paths)
+    spath = cfg.scheme_path if scheme_path is None else scheme_path
+    eng, lock = engine(model, cfg.cache_dir, spath)
+    path = table_path(cfg, model, scheme(spath), paths)
     with lock:
         if path.is_file():  # another session finished it while this one waited
             return path

@@ -56,7 +56,7 @@ def _shown(actor: object) -> str:
     return str(actor) if actor else "narration"
 
 
-def correction_note(row: Mapping[str, object]) -> str:
+def correction_note(row: Mapping[str, object], titles: Mapping[str, str] | None = None) -> str:
     """'corrected: us_critical (model: none)' (and the actor), or "" for a model-only row.
 
     >>> correction_note({"corrected_actor": "Wang Yi", "model_actor": "", "corrected_stance": ""})
@@ -66,7 +66,9 @@ def correction_note(row: Mapping[str, object]) -> str:
     stance, model_stance = row.get("corrected_stance") or "", row.get("model_stance") or ""
     if stance:
         verb = "confirmed" if stance == model_stance else "corrected"
-        parts.append(f"{verb}: {stance} (model: {model_stance or '—'})")
+        names = titles or {}
+        shown = names.get(str(stance), stance), names.get(str(model_stance), model_stance)
+        parts.append(f"{verb}: {shown[0]} (model: {shown[1] or '—'})")
     if row.get("corrected_by") and row.get("corrected_actor") == "" and _actor_fixed(row):
         parts.append(f"actor corrected: narration (model: {_shown(row.get('model_actor'))})")
     elif row.get("corrected_actor"):

@@ -14,20 +14,31 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import corpora, data, filters
+from dashboard.certainty import Measured
+from dashboard.corpora import CORPUS_KEY, open_corpus  # noqa: F401  (pages switch corpora)
+from dashboard.filters import pick_scheme  # noqa: F401  (the Scheme page picks one)
 from dashboard.frames import filter_rows, vocab_of
-from dashboard.state import DEFAULT_CORPUS, PAGES, ViewState, link, parse_query
+from dashboard.schemes import DEFAULT_ID, SchemeFile
+from dashboard.state import (
+    DEFAULT_CORPUS,
+    PAGES,
+    ViewState,
+    drop_bad,
+    link,
+    parse_query_dropped,
+    read_url,
+    write_view,
+)
 from dashboard.textfmt import escape_md
 from models.schemes import Scheme
 from models.workspace import CorpusInfo
 
 VIEW_KEY = "_stancemap_view"
 STARTED_KEY = "_stancemap_started"
-PENDING_KEY = "_stancemap_open_corpus"  # a corpus to switch to on the next run (after upload)
-MINE_KEY = "_stancemap_my_corpora"  # corpora this session uploaded or opened
 FLASH_KEY = "_stancemap_flash"  # one-shot messages for the next page: [(kind, plain text)]
-CORPUS_KEY = "corpus-pick"  # the corpus selectbox (not bound: the URL carries the id, not the name)
-CORPUS_FILTERS = ("source", "speaker", "aff")  # filters whose values belong to one corpus
+FILTER_PAGES = ("overview",)  # pages the filters apply to (the others hide them; a filter
+# bound to the URL keeps its value in the session and comes back with the Overview)
 
 
 @dataclass(frozen=True)
@@ -43,16 +54,14 @@ class View:
     corpus: CorpusInfo | None = None  # None: the built-in corpus
     corrections: str = ""  # this corpus's corrections file
     names: dict[str, str] | None = None  # doc -> file name as uploaded
+    measured: Measured | None = None  # the scheme's measured precision/recall per label
+    measured_problem: str = ""
+    schemes: dict[str, SchemeFile] | None = None  # id -> file, as the picker offers them
+    articles: dict[str, str] | None = None  # doc -> "Outlet — title" (dashboard.frames)
 
     @property
     def corpus_name(self) -> str:
         return self.corpus.name if self.corpus else "built-in seeds"
-
-
-def raw_params() -> dict[str, list[str]]:
-    """The URL's query parameters, every value kept (repeated keys as lists)."""
-    qp = st.query_params
-    return {key: qp.get_all(key) for key in qp}
 
 
 def progress_bar(text: str):
@@ -60,15 +69,32 @@ def progress_bar(text: str):
     bar = st.progress(0.0, text=text)
 
     def progress(done: int, total: int, stage: str) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{stage}: {done}/{total} documents")
+        bar.progress(min(done / max(total, 1), 1.0), text=stage_text(done, total, stage))
 
     return bar, progress
 
 
+def stage_text(done: int, total: int, stage: str) -> str:
+    """The progress bar's text for a pipeline stage (documents, or a scheme model's training).
+
+    >>> stage_text(3, 10, "classifying"), stage_text(1, 4, "training")
+    ('Classifying: 3/10 documents', "Training the scheme's model (first use): step 1/4")
+    """
+    if stage == "training":
+        return f"Training the scheme's model (first use): step {done}/{total}"
+    return f"{stage.capitalize()}: {done}/{total} documents"
+
+
 def _ensure_table(
-    cfg: data.Config, model: str, sch: Scheme, corpus: str, paths: tuple[str, ...]
+    cfg: data.Config,
+    model: str,
+    sch: Scheme,
+    corpus: str,
+    paths: tuple[str, ...],
+    scheme_path: str,
 ) -> data.Loaded:
-    if cfg.table and corpus == DEFAULT_CORPUS:  # a table analysed elsewhere (STANCEMAP_TABLE)
+    if cfg.table and corpus == DEFAULT_CORPUS and scheme_path == cfg.scheme_path:
+        # a table analysed elsewhere (STANCEMAP_TABLE), under the configured scheme
         path = Path(cfg.table)
         if not path.is_file():
             st.error(escape_md(f"STANCEMAP_TABLE names no file: {cfg.table}"))
@@ -76,54 +102,20 @@ def _ensure_table(
     else:
         path = data.table_path(cfg, model, sch, paths)
     if not path.is_file():
-        bar, progress = progress_bar(f"Analysing the corpus with {model}…")
+        bar, progress = progress_bar(f"Analysing the corpus with {model} under {sch.name}…")
         try:
-            data.analyse(cfg, model, paths, progress)
+            data.analyse(cfg, model, paths, progress, scheme_path)
         except Exception as exc:  # a model that cannot load, an unreadable corpus: say so
             bar.empty()
-            st.error(escape_md(f"Could not analyse the corpus with {model}: {exc}"))
+            st.error(
+                escape_md(
+                    f"Could not analyse the corpus with {model} under the scheme {sch.name}: "
+                    f"{exc}. Pick another model or scheme in the sidebar."
+                )
+            )
             st.stop()
         bar.empty()
     return data.load_table(path, data.corrections_file(cfg, corpus), sch.abstain)
-
-
-def _reset_corpus_filters() -> None:
-    """A new corpus: its sources and speakers differ, so those filters and the clicks go."""
-    for key in CORPUS_FILTERS:
-        st.session_state[key] = []
-    for key in ("sel_by", "sel", "sel_stance", "doc", "p"):
-        if key in st.query_params:
-            del st.query_params[key]
-
-
-def _on_corpus() -> None:
-    """Corpus selectbox callback: the id goes into the URL, the corpus's filters go."""
-    corpus = st.session_state[CORPUS_KEY]
-    if corpus == DEFAULT_CORPUS:
-        st.query_params.pop("corpus", None)
-    else:
-        st.query_params["corpus"] = corpus
-    _reset_corpus_filters()
-
-
-def open_corpus(corpus_id: str) -> None:
-    """Switch this session to ``corpus_id`` on the overview (after an upload)."""
-    st.session_state[PENDING_KEY] = corpus_id
-    st.switch_page("views/overview.py", query_params={"corpus": corpus_id})
-
-
-def _current_corpus(params: dict[str, list[str]], ids: list[str]) -> str:
-    """The URL's corpus (an unknown one falls back to the built-in corpus; parse_query gives
-    the notice); without one, this session's last corpus, put back into the URL (the page
-    links of st.navigation drop query parameters that no widget is bound to)."""
-    if "corpus" in params:
-        asked = (params["corpus"] or [""])[-1]
-        return asked if asked in ids else DEFAULT_CORPUS
-    last = st.session_state.get(CORPUS_KEY, DEFAULT_CORPUS)
-    if last in ids and last != DEFAULT_CORPUS:
-        st.query_params["corpus"] = last
-        return last
-    return DEFAULT_CORPUS
 
 
 def flash(kind: str, text: str) -> None:
@@ -131,86 +123,70 @@ def flash(kind: str, text: str) -> None:
     st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
 
 
-def _corpus_choices(cfg: data.Config, params: dict[str, list[str]]) -> dict[str, CorpusInfo]:
-    """id -> CorpusInfo of the corpora the selectbox offers (the built-in one comes first)."""
-    mine: set[str] = st.session_state.setdefault(MINE_KEY, set())
-    asked = (params.get("corpus") or [""])[-1]
-    if asked and asked != DEFAULT_CORPUS and data.corpus_info(cfg, asked) is not None:
-        mine.add(asked)  # opened by a link: the session may come back to it
-    listed = data.corpora(cfg)
-    return {c.id: c for c in listed if cfg.list_all or c.id in mine}
-
-
-def build_view() -> View:
-    """Sidebar widgets + URL -> View (stored in session state for the pages)."""
+def build_view(page: str = "overview") -> View:
+    """Sidebar widgets + URL -> View (stored in session state for the pages). The filters
+    show on the pages they apply to (:data:`FILTER_PAGES`); elsewhere the URL's values stand."""
     st.session_state[STARTED_KEY] = time.perf_counter()
     cfg = data.config()
-    sch = data.scheme(cfg.scheme_path)
-    params = raw_params()
-    pending = st.session_state.pop(PENDING_KEY, None)
-    if pending:
-        st.session_state.setdefault(MINE_KEY, set()).add(pending)
-        _reset_corpus_filters()
-    choices = _corpus_choices(cfg, params)
+    params = read_url()
+    filters.keep_across_pages(params)
+    corpora.take_pending()
+    choices = corpora.corpus_choices(cfg, params)
     ids = [DEFAULT_CORPUS, *choices]
-    st.session_state[CORPUS_KEY] = _current_corpus(params, ids)
+    st.session_state[CORPUS_KEY] = corpora.current_corpus(params, ids)
     sb = st.sidebar
-    sb.header("Filters")
+    sb.header("Corpus and scheme")
     corpus = sb.selectbox(
         "Corpus",
         ids,
         format_func=lambda c: choices[c].name if c in choices else "Built-in seed articles",
         key=CORPUS_KEY,
-        on_change=_on_corpus,
+        on_change=corpora.on_corpus,
         help="Upload your own articles on the Upload page",
     )
     model = sb.selectbox(
         "Model", cfg.models, key="model", bind="query-params", help="Backend/model in use"
     )
-    sb.caption(escape_md(f"Stance scheme: {sch.name}"))
+    scheme_id, scheme_file, schemes = filters.scheme_picker(cfg, sb, params)
+    try:
+        sch = data.scheme(scheme_file.path)
+    except (ValueError, OSError) as exc:  # a stored scheme file broken since its upload
+        st.error(escape_md(f"Scheme {scheme_id} cannot be read ({exc}); using the default."))
+        scheme_id, scheme_file = DEFAULT_ID, schemes[DEFAULT_ID]
+        sch = data.scheme(scheme_file.path)
     paths = data.corpus_paths(cfg, corpus)
     if not paths:
         st.error(escape_md(f"Corpus {corpus} has no files left; showing the built-in corpus."))
         corpus, paths = DEFAULT_CORPUS, cfg.corpus
-    loaded = _ensure_table(cfg, model, sch, corpus, paths)
+    loaded = _ensure_table(cfg, model, sch, corpus, paths, scheme_file.path)
     table = loaded.table
-    vocab = vocab_of(table, stances=sch.label_names, models=cfg.models, corpora=ids)
-    url_state, notices = parse_query(params, vocab=vocab)
+    vocab = vocab_of(
+        table, stances=sch.label_names, models=cfg.models, corpora=ids, schemes=schemes
+    )
+    url_state, notices, dropped = parse_query_dropped(params, vocab=vocab)
+    drop_bad(dropped)
+    filters.remember(url_state.stances)
+    if page in FILTER_PAGES:
+        sb.header("Filters")
+        chosen = filters.filters(sb, loaded, sch, url_state.stances)
+    else:
+        keep = ("sources", "speakers", "affiliations", "stances", "min_conf", "narration")
+        chosen = {k: getattr(url_state, k) for k in (*keep, "query", "min_count")}
     state = ViewState(
         corpus=corpus,
-        sources=tuple(
-            sb.multiselect("Sources", loaded.options["source"], key="source", bind="query-params")
-        ),
-        speakers=tuple(
-            sb.multiselect(
-                "Speakers", loaded.options["speaker"], key="speaker", bind="query-params"
-            )
-        ),
-        affiliations=tuple(
-            sb.multiselect(
-                "Affiliations", loaded.options["affiliation"], key="aff", bind="query-params"
-            )
-        ),
-        stances=tuple(
-            sb.multiselect("Stances", list(sch.label_names), key="stance", bind="query-params")
-        ),
-        min_conf=sb.slider(
-            "Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="conf", bind="query-params"
-        ),
-        narration=sb.toggle(
-            "Include narration",
-            True,
-            key="narration",
-            bind="query-params",
-            help="The outlets' own voice (paragraphs nobody is quoted in)",
-        ),
-        query=sb.text_input("Search", key="q", bind="query-params", max_chars=200),
+        **chosen,  # type: ignore[arg-type]
         model="" if model == cfg.default_model else model,
+        scheme="" if scheme_id == DEFAULT_ID else scheme_id,
+        time_by=url_state.time_by,
+        time_group=url_state.time_group,
+        date_from=url_state.date_from,
+        date_to=url_state.date_to,
         sel=url_state.sel,
         doc=url_state.doc,
         paragraph=url_state.paragraph,
     )
     info = choices.get(corpus)
+    measured, problem = data.measured(sch)
     view = View(
         state,
         table,
@@ -221,6 +197,10 @@ def build_view() -> View:
         corpus=info,
         corrections=str(data.corrections_file(cfg, corpus)),
         names=dict(info.originals) if info else {},
+        measured=measured,
+        measured_problem=problem,
+        schemes=schemes,
+        articles=loaded.articles,
     )
     st.session_state[VIEW_KEY] = view
     return view
@@ -246,18 +226,7 @@ def show_notices(view: View) -> None:
 
 def set_url(state: ViewState) -> None:
     """Write the non-widget parts of ``state`` (selection, opened paragraph) into the URL."""
-    wanted = {
-        "sel_by": state.sel.by if state.sel else "",
-        "sel": state.sel.group if state.sel else "",
-        "sel_stance": state.sel.stance if state.sel else "",
-        "doc": state.doc,
-        "p": "" if state.paragraph is None else str(state.paragraph),
-    }
-    for key, value in wanted.items():
-        if value:
-            st.query_params[key] = value
-        elif key in st.query_params:
-            del st.query_params[key]
+    write_view(state)
 
 
 def share_box(state: ViewState, page: str) -> None:

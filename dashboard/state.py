@@ -1,7 +1,8 @@
 """The dashboard's view state and its URL: the only place that reads or builds query strings.
 
 Every filter, the clicked chart segment and the opened paragraph live in the URL, so a link
-reproduces the view. Pure: no streamlit import, so it is tested with plain tables.
+reproduces the view. Pure but for the last section (imported lazily), which reads and writes
+``st.query_params``: no other module of the dashboard touches the URL.
 
 >>> state, notices = parse_query({"source": ["CNN", "RT"], "conf": "0.4", "bogus": "1"})
 >>> state.sources, state.min_conf, notices
@@ -15,92 +16,30 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from datetime import date
 from urllib.parse import urlencode
 
-GROUPINGS = ("source", "speaker", "affiliation")  # the columns a chart can be clicked by
-PAGES = {"overview": "", "reader": "reader"}  # page name -> URL path (overview is the root)
-MAX_VALUES = 100  # repeated values kept per parameter
-MAX_CHARS = 300  # longest value kept
-MAX_PARAGRAPH = 1_000_000
-NARRATION = " (narration)"  # suffix of the speaker shown for an outlet's own voice
-DEFAULT_CORPUS = "seeds"  # the built-in corpus (the repo's seeds/ or $STANCEMAP_CORPUS)
-_CORPUS_ID = re.compile(r"[a-z0-9-]{1,40}")  # the workspace's id format
-
-
-@dataclass(frozen=True)
-class Param:
-    """One URL parameter, declared once: its name, the ViewState field, and what it means."""
-
-    name: str
-    field: str
-    help: str
-    bound: bool = False  # a sidebar widget with bind="query-params" and key == name
-    repeated: bool = False
-
-
-PARAMS: tuple[Param, ...] = (
-    Param("corpus", "corpus", "Corpus id (the built-in corpus is seeds)"),
-    Param("source", "sources", "Sources (outlets) to show", bound=True, repeated=True),
-    Param("speaker", "speakers", "Speakers to show", bound=True, repeated=True),
-    Param("aff", "affiliations", "Speaker affiliations to show", bound=True, repeated=True),
-    Param("stance", "stances", "Stance labels to show", bound=True, repeated=True),
-    Param("conf", "min_conf", "Minimum stance score, 0 to 1", bound=True),
-    Param("narration", "narration", "Include the outlets' own narration (true/false)", bound=True),
-    Param("q", "query", "Free-text search in paragraph, speaker and quote", bound=True),
-    Param("model", "model", "Backend/model that analysed the corpus", bound=True),
-    Param("sel_by", "sel", "Clicked chart: source, speaker or affiliation"),
-    Param("sel", "sel", "Clicked bar (a source, speaker or affiliation)"),
-    Param("sel_stance", "sel", "Clicked stance segment"),
-    Param("doc", "doc", "Article opened in the reader (file name)"),
-    Param("p", "paragraph", "Paragraph opened in the reader (0-based)"),
+from dashboard.params import (  # noqa: F401  (re-exported: the names every page imports)
+    BOUND,
+    DEFAULT_CORPUS,
+    GROUPINGS,
+    MAX_CHARS,
+    MAX_PARAGRAPH,
+    MAX_VALUES,
+    NARRATION,
+    PAGES,
+    PARAM_NAMES,
+    PARAMS,
+    TIME_GROUPINGS,
+    Param,
+    Selection,
+    ViewState,
+    Vocab,
 )
-PARAM_NAMES = tuple(p.name for p in PARAMS)
-BOUND = tuple(p.name for p in PARAMS if p.bound)
 
-
-@dataclass(frozen=True)
-class Selection:
-    """A clicked bar segment: the rows where column ``by`` == ``group`` and stance == ``stance``."""
-
-    by: str
-    group: str
-    stance: str
-
-
-@dataclass(frozen=True)
-class ViewState:
-    """Everything a view shows; empty tuples mean "no restriction"."""
-
-    corpus: str = DEFAULT_CORPUS
-    sources: tuple[str, ...] = ()
-    speakers: tuple[str, ...] = ()
-    affiliations: tuple[str, ...] = ()
-    stances: tuple[str, ...] = ()
-    min_conf: float = 0.0
-    narration: bool = True
-    query: str = ""
-    model: str = ""  # "" = the default model
-    sel: Selection | None = None
-    doc: str = ""
-    paragraph: int | None = None
-
-
-@dataclass(frozen=True)
-class Vocab:
-    """The values that exist in the data; parse_query drops others with a notice."""
-
-    sources: frozenset[str] = field(default_factory=frozenset)
-    speakers: frozenset[str] = field(default_factory=frozenset)
-    affiliations: frozenset[str] = field(default_factory=frozenset)
-    stances: frozenset[str] = field(default_factory=frozenset)
-    models: frozenset[str] = field(default_factory=frozenset)
-    docs: frozenset[str] = field(default_factory=frozenset)
-    corpora: frozenset[str] = field(default_factory=lambda: frozenset({DEFAULT_CORPUS}))
-
-    def allowed(self, name: str) -> frozenset[str]:
-        plural = {"aff": "affiliations", "speaker": "speakers", "corpus": "corpora"}
-        return getattr(self, plural.get(name, name + "s"))
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CORPUS_ID = re.compile(r"[a-z0-9-]{1,40}")  # the workspace's id format
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -120,17 +59,33 @@ def parse_query(
     >>> parse_query({"conf": "1e999"})[1]
     ('Ignored parameter "conf": not a number between 0 and 1.',)
     """
+    state, notices, _ = parse_query_dropped(params, vocab=vocab)
+    return state, notices
+
+
+def parse_query_dropped(
+    params: Mapping[str, str | Sequence[str]], *, vocab: Vocab | None = None
+) -> tuple[ViewState, tuple[str, ...], dict[str, list[str] | None]]:
+    """As :func:`parse_query`, plus what to take out of the URL after the notices: parameter
+    name -> the values to keep (``None``: remove the parameter).
+
+    >>> parse_query_dropped({"min_n": "x", "q": "a"})[2]
+    {'min_n': None}
+    """
     notices: list[str] = []
+    dropped: dict[str, list[str] | None] = {}
     kw: dict[str, object] = {}
     for name in params:
         if name not in PARAM_NAMES:
             notices.append(f'Ignored unknown URL parameter "{_clip(str(name))}".')
+            dropped[str(name)] = None
     for p in PARAMS:
         if p.name not in params or p.field == "sel":
             continue
         vals = [v for v in _values(params[p.name]) if v != ""]
         if any(len(v) > MAX_CHARS for v in vals):
             notices.append(f'Ignored parameter "{p.name}": value too long.')
+            dropped[p.name] = None
             continue
         if p.repeated:
             kept = list(dict.fromkeys(vals))[:MAX_VALUES]
@@ -138,6 +93,8 @@ def parse_query(
                 bad = [v for v in kept if v not in vocab.allowed(p.name)]
                 kept = [v for v in kept if v not in bad]
                 notices += [f'Ignored unknown {p.name} "{_clip(v)}".' for v in bad]
+                if bad:
+                    dropped[p.name] = kept or None
             kw[p.field] = tuple(kept)
             continue
         if not vals:
@@ -145,13 +102,15 @@ def parse_query(
         value, note = _scalar(p.name, vals[-1], vocab)
         if note:
             notices.append(note)
+            dropped[p.name] = None
         else:
             kw[p.field] = value
     sel, note = _selection(params, vocab)
     if note:
         notices.append(note)
+        dropped |= {k: None for k in ("sel_by", "sel", "sel_stance") if k in params}
     kw["sel"] = sel
-    return ViewState(**kw), tuple(notices)  # type: ignore[arg-type]
+    return ViewState(**kw), tuple(notices), dropped  # type: ignore[arg-type]
 
 
 def _scalar(name: str, v: str, vocab: Vocab | None) -> tuple[object, str]:
@@ -167,14 +126,30 @@ def _scalar(name: str, v: str, vocab: Vocab | None) -> tuple[object, str]:
         if v.lower() in ("true", "false"):
             return v.lower() == "true", ""
         return None, f'Ignored parameter "{name}": use true or false.'
-    if name == "p":
-        if v.isascii() and v.isdigit() and int(v) < MAX_PARAGRAPH:
+    if name in ("p", "min_n"):
+        low = 1 if name == "min_n" else 0
+        if v.isascii() and v.isdigit() and low <= int(v) < MAX_PARAGRAPH:
             return int(v), ""
-        return None, f'Ignored parameter "{name}": not a paragraph number.'
+        what = "a paragraph number" if name == "p" else "a whole number of 1 or more"
+        return None, f'Ignored parameter "{name}": not {what}.'
     if name == "corpus" and (
         not _CORPUS_ID.fullmatch(v) or (vocab is not None and v not in vocab.corpora)
     ):
         return None, f'Ignored unknown corpus "{_clip(v)}": showing the built-in corpus.'
+    if name in ("from", "to"):
+        if _ISO_DAY.fullmatch(v):
+            try:
+                date.fromisoformat(v)
+                return v, ""
+            except ValueError:
+                pass
+        return None, f'Ignored parameter "{name}": not a day as YYYY-MM-DD.'
+    if name == "t_by" and v not in TIME_GROUPINGS:
+        return None, f'Ignored parameter "t_by": use {" or ".join(TIME_GROUPINGS)}.'
+    if name == "t_group" and vocab is not None and v not in vocab.sources | vocab.speakers:
+        return None, f'Ignored unknown t_group "{_clip(v)}".'
+    if name == "scheme" and vocab is not None and v not in vocab.schemes:
+        return None, f'Ignored unknown scheme "{_clip(v)}": showing the default scheme.'
     if name in ("model", "doc") and vocab is not None and v not in vocab.allowed(name):
         return None, f'Ignored unknown {name} "{_clip(v)}".'
     return v, ""
@@ -187,7 +162,12 @@ def _selection(
     by, group, stance = (p[0] if p else "" for p in parts)
     if not (by or group or stance):
         return None, ""
-    if by not in GROUPINGS or not group or not stance or len(group) > MAX_CHARS:
+    if by not in GROUPINGS:
+        return None, (
+            f'Ignored the chart selection: "sel_by" is "{_clip(by)}", not one of '
+            f"{', '.join(GROUPINGS)}."
+        )
+    if not group or not stance or len(group) > MAX_CHARS:
         return None, 'Ignored the chart selection ("sel_by", "sel", "sel_stance"): incomplete.'
     if vocab is not None and (group not in vocab.allowed(by) or stance not in vocab.stances):
         return None, f'Ignored the chart selection "{_clip(group)}": not in the data.'
@@ -250,3 +230,48 @@ def selection_from_points(by: str, points: Sequence[Mapping[str, object]]) -> Se
 def speaker_label(actor: str, source: str) -> str:
     """The speaker shown in charts: the actor, or the outlet's own voice for narration."""
     return actor if actor else f"{source}{NARRATION}"
+
+
+# -- the URL of the running app: the only code that touches st.query_params -----------------
+
+
+def read_url() -> dict[str, list[str]]:
+    """The URL's query parameters, every value kept (repeated keys as lists)."""
+    import streamlit as st
+
+    qp = st.query_params
+    return {key: qp.get_all(key) for key in qp}
+
+
+def write_url(values: Mapping[str, str | Sequence[str] | None]) -> None:
+    """Set (a string or a list) or remove (``None`` or empty) URL parameters; others stay."""
+    import streamlit as st
+
+    for key, value in values.items():
+        if value:
+            st.query_params[key] = value if isinstance(value, str) else list(value)
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def write_view(state: ViewState) -> None:
+    """Write the non-widget parts of ``state`` (chart selection, opened paragraph, days)."""
+    sel = state.sel
+    write_url(
+        {
+            "sel_by": sel.by if sel else None,
+            "sel": sel.group if sel else None,
+            "sel_stance": sel.stance if sel else None,
+            "doc": state.doc or None,
+            "p": None if state.paragraph is None else str(state.paragraph),
+            "from": state.date_from or None,
+            "to": state.date_to or None,
+        }
+    )
+
+
+def drop_bad(dropped: Mapping[str, Sequence[str] | None]) -> None:
+    """Take the values a notice named out of the URL, so a shared link does not carry them.
+    Parameters bound to widgets are left to Streamlit, which drops the values it rejects
+    (and refuses writes to them through st.query_params)."""
+    write_url({k: (list(v) if v else None) for k, v in dropped.items() if k not in BOUND})

@@ -36,6 +36,29 @@ def _spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     return found
 
 
+OPENERS = "\"“‘«'"
+CLOSERS = "\"”’»'"
+TRAILING = ",.;:!?…"
+
+
+def widen_to_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take a quotation's own marks (and the punctuation just inside the closing one) into its
+    span, so the highlight does not leave them outside with a gap (``" On … action ," he``).
+
+    >>> t = '"On top of this, action," he added'
+    >>> t[slice(*widen_to_quotes(t, 1, 23))]
+    '"On top of this, action,"'
+    """
+    if start > 0 and text[start - 1] in OPENERS:
+        start -= 1
+    j = end
+    while j < len(text) and text[j] in TRAILING:
+        j += 1
+    if j < len(text) and text[j] in CLOSERS:
+        end = j + 1
+    return start, end
+
+
 def speaker_needles(actor: str) -> list[str]:
     """Forms of a speaker's name to look for, best first: the full name, then its parts.
 
@@ -51,10 +74,10 @@ def highlight(text: str, *, quote: str = "", actor: str = "") -> str:
     """Escaped Markdown of ``text`` with the quoted span(s) and the speaker's name marked.
 
     >>> highlight('Xi said "no <b>" today', quote="no <b>", actor="Xi Jinping")
-    '**Xi** said \\\\":orange-background[no \\\\<b\\\\>]\\\\" today'
+    '**Xi** said :orange-background[\\\\"no \\\\<b\\\\>\\\\"] today'
     """
     quotes = [q for q in quote.split("…") if q.strip()]
-    marks = [(s, e, QUOTE_STYLE) for s, e in _spans(text, quotes)]
+    marks = [(*widen_to_quotes(text, s, e), QUOTE_STYLE) for s, e in _spans(text, quotes)]
     names: list[tuple[int, int]] = []
     for needle in speaker_needles(actor):
         names = names or _spans(text, [needle])

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.frames import filter_rows, prepare, select_rows
 from dashboard.state import Selection, ViewState
 from models.corrections import append_correction, make_correction
+from models.schemes import load_scheme
 from models.workspace import Workspace
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -69,7 +70,7 @@ def test_overview_renders_every_part(app_env, rows: pd.DataFrame) -> None:
     assert subheaders[:2] == ["Stance mix per source", "Who speaks for whom (affiliation)"]
     assert any(s.startswith("Stance mix per speaker") for s in subheaders)
     assert count_in_view(at) == len(rows)
-    assert {w.key for w in at.sidebar.multiselect} == {"source", "speaker", "aff", "stance"}
+    assert {w.key for w in at.sidebar.multiselect} == {"source", "speaker", "aff", "stance-pick"}
     assert at.sidebar.selectbox(key="model").value == "minilm"
     assert at.sidebar.code[0].value.startswith("http")  # the share link
     assert not at.warning
@@ -104,7 +105,8 @@ def test_a_card_says_which_labels_its_speaker_does_not_voice(app_env, rows, sche
     at = run({"sel_by": sel.by, "sel": sel.group, "sel_stance": sel.stance})
     notes = [plain(c.value) for c in at.caption if "not voiced by" in plain(c.value)]
     assert notes and all("United States speakers" in n for n in notes)
-    assert {n.rsplit(": ", 1)[1] for n in notes} <= {", ".join(unvoiced(r, scheme)) for r in held}
+    titled = {", ".join(scheme.titles[s] for s in unvoiced(r, scheme)) for r in held}
+    assert {n.rsplit(": ", 1)[1] for n in notes} <= titled  # labels by their titles
 
 
 @pytest.mark.parametrize(
@@ -158,7 +160,11 @@ def test_reader_marks_the_opened_paragraph(app_env, rows: pd.DataFrame) -> None:
     at.switch_page("views/reader.py").run()
     assert at.selectbox(key="reader-doc").value == target["doc"]
     opened = [c.value for c in at.caption if c.value.startswith("▶ opened")]
-    assert len(opened) == 1 and f"¶{int(target['paragraph'])}" in opened[0]
+    assert len(opened) == 1 and f"¶{int(target['paragraph']) + 1} ·" in opened[0]  # from ¶1
+    linked = [c.value for c in at.caption if c.value.startswith("▶ linked paragraph")]
+    assert linked == [opened[0].replace("▶ opened", "▶ linked paragraph")]  # shown first too
+    first = next(c.value for c in at.caption if c.value.startswith(("▶", "¶")))
+    assert first == linked[0]
 
 
 def test_filter_change_reruns_fast(app_env, rows: pd.DataFrame) -> None:
@@ -218,6 +224,8 @@ def test_corrections_win_in_every_count(app_env, rows: pd.DataFrame, tmp_path, m
     heading = next(plain(m.value) for m in at.markdown if "paragraph(s)" in plain(m.value))
     assert heading.endswith(f"— {before + 1} paragraph(s)")
     notes = [plain(c.value) for c in at.caption if "corrected:" in plain(c.value)]
-    assert len(notes) == 1 and f"corrected: {new} (model: {row['stance']})" in notes[0]
-    at.sidebar.multiselect(key="stance").select(new).run()  # the filters see it too
+    titles = load_scheme().titles
+    assert len(notes) == 1
+    assert f"corrected: {titles[new]} (model: {titles[row['stance']]})" in notes[0]
+    at.sidebar.multiselect(key="stance-pick").select(new).run()  # the filters see it too
     assert count_in_view(at) == int((rows["stance"] == new).sum()) + 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.charts import PICK, color_scale, stance_bars, stance_totals
+from dashboard.charts import PICK, color_scale, stance_bars
 from dashboard.frames import (
     export_frame,
     filter_rows,
@@ -29,25 +29,38 @@ def rows(seed_table: pd.DataFrame) -> pd.DataFrame:
 def _spec(chart) -> dict:
     spec = chart.to_dict()
     spec["values"] = next(iter(spec.pop("datasets").values()))
+    spec["bars"] = spec["layer"][0]  # the clickable bars; whiskers and counts follow
     return spec
 
 
 @pytest.mark.parametrize("by", GROUPINGS)
-def test_bars_use_the_scheme_colours_and_shares(rows: pd.DataFrame, scheme, by: str) -> None:
+def test_bars_use_the_scheme_colours_titles_and_shares(rows: pd.DataFrame, scheme, by: str):
     data = mix(rows, by=by, labels=scheme.label_names)
-    spec = _spec(stance_bars(data, by=by, colors=scheme.colors))
-    enc = spec["encoding"]
+    spec = _spec(stance_bars(data, by=by, colors=scheme.colors, titles=scheme.titles))
+    enc = spec["bars"]["encoding"]
+    assert enc["color"]["field"] == "label"  # people read the titles; the URL keeps the ids
     assert enc["color"]["scale"] == {
-        "domain": list(scheme.label_names),
+        "domain": [scheme.titles[name] for name in scheme.label_names],
         "range": [scheme.colors[name] for name in scheme.label_names],
     }
-    assert enc["x"]["field"] == "share" and enc["x"]["stack"] == "zero"
+    assert enc["x"]["field"] == "share" and enc["yOffset"]["field"] == "label"
     assert enc["y"]["field"] == by
     assert enc["y"]["sort"] == list(dict.fromkeys(data[by]))
     tips = {t["field"] for t in enc["tooltip"]}
-    assert {by, "stance", "count", "share", "total"} <= tips
+    assert {by, "label", "count", "share", "total", "lo", "hi"} <= tips
     assert len(spec["values"]) == len(data)
     assert sum(v["count"] for v in spec["values"]) == len(rows)
+    assert {v["label"] for v in spec["values"]} <= set(scheme.titles.values())
+
+
+def test_every_bar_carries_its_count_and_interval(rows: pd.DataFrame, scheme) -> None:
+    data = mix(rows, by="source", labels=scheme.label_names)
+    whiskers, counts = _spec(stance_bars(data, by="source", colors=scheme.colors))["layer"][1:]
+    assert whiskers["mark"]["type"] == "rule"
+    assert (whiskers["encoding"]["x"]["field"], whiskers["encoding"]["x2"]["field"]) == ("lo", "hi")
+    assert counts["mark"]["type"] == "text" and counts["encoding"]["text"]["field"] == "count"
+    assert whiskers["mark"]["aria"] is False and counts["mark"]["aria"] is False  # bars only
+    assert ((data["lo"] <= data["share"]) & (data["share"] <= data["hi"])).all()
 
 
 @pytest.mark.parametrize(
@@ -74,22 +87,20 @@ def test_selection_param(rows: pd.DataFrame, scheme, by: str, selected, has_init
     assert ("value" in param) == has_initial
     if has_initial:
         assert param["value"] == [{by: sel.group, "stance": sel.stance}]
-    assert spec["encoding"]["opacity"]["condition"]["param"] == PICK
+    assert spec["bars"]["encoding"]["opacity"]["condition"]["param"] == PICK
 
 
 @pytest.mark.parametrize("legend", [True, False])
 def test_legend_option(rows: pd.DataFrame, scheme, legend: bool) -> None:
     data = mix(rows, by="source", labels=scheme.label_names)
-    color = _spec(stance_bars(data, by="source", colors=scheme.colors, legend=legend))["encoding"][
-        "color"
-    ]
-    assert (color.get("legend") is not None) == legend
+    spec = _spec(stance_bars(data, by="source", colors=scheme.colors, legend=legend))
+    assert (spec["bars"]["encoding"]["color"].get("legend") is not None) == legend
 
 
-def test_totals_and_scale(rows: pd.DataFrame, scheme) -> None:
-    spec = _spec(stance_totals(rows, colors=scheme.colors))
-    assert sum(v["count"] for v in spec["values"]) == len(rows)
+def test_scale(scheme) -> None:
     assert color_scale(scheme.colors).to_dict()["range"] == list(scheme.colors.values())
+    titled = color_scale(scheme.colors, scheme.titles).to_dict()["domain"]
+    assert titled == [scheme.titles[n] for n in scheme.colors]
 
 
 def test_empty_frame_still_builds(scheme) -> None:
@@ -162,8 +173,9 @@ def test_filter_rows_matches_a_row_by_row_reference(table: pd.DataFrame, case: s
 def test_mix_and_select_agree(table: pd.DataFrame, scheme, by: str) -> None:
     rows = filter_rows(table, ViewState())
     data = mix(rows, by=by, labels=scheme.label_names)
-    assert list(data.columns) == [by, "stance", "count", "share", "total", "order"]
+    assert list(data.columns) == [by, "stance", "count", "share", "total", "order", "lo", "hi"]
     assert data["count"].sum() == len(rows)
+    assert (data.groupby(by)["stance"].nunique() == len(scheme.label_names)).all()
     shares = data.groupby(by)["share"].sum()
     assert shares.round(6).eq(1.0).all()
     totals = data.drop_duplicates(by)["total"].tolist()
@@ -178,6 +190,15 @@ def test_mix_top_and_empty(table: pd.DataFrame, scheme) -> None:
     rows = filter_rows(table, ViewState())
     top = mix(rows, by="speaker", labels=scheme.label_names, top=3)
     assert top["speaker"].nunique() == min(3, rows["speaker"].nunique())
+    assert len(top) == 3 * len(scheme.label_names)  # every label, count 0 included
+
+
+@pytest.mark.parametrize("min_count", [1, 5, 20, 10_000])
+def test_mix_min_count_leaves_small_groups_out(table: pd.DataFrame, scheme, min_count: int):
+    rows = filter_rows(table, ViewState())
+    data = mix(rows, by="speaker", labels=scheme.label_names, min_count=min_count)
+    sizes = rows["speaker"].value_counts()
+    assert set(data["speaker"]) == set(sizes[sizes >= min_count].index)
     assert mix(rows.iloc[:0], by="source", labels=scheme.label_names).empty
 
 
@@ -215,3 +236,31 @@ def test_export_has_both_values_of_a_correction(seed_table: pd.DataFrame, scheme
     counts = filter_rows(table, ViewState())["stance"].value_counts()
     before = filter_rows(prepare(seed_table), ViewState())["stance"].value_counts()
     assert counts[new] == before.get(new, 0) + len(changed)
+
+
+def test_article_names_read_like_a_contents_list(seed_table: pd.DataFrame) -> None:
+    from dashboard.frames import article_names
+
+    names = article_names(seed_table)
+    assert list(names) == list(dict.fromkeys(seed_table["doc"]))  # corpus order
+    assert all(" — " in n and ".txt" not in n for n in names.values())
+    made = pd.DataFrame(
+        {
+            "doc": ["b.txt", "b.txt", "a.txt", "c.txt"],
+            "paragraph": [1, 0, 0, 0],
+            "kind": ["content", "heading", "content", "boilerplate"],
+            "text": [
+                "Body of b.",
+                "Headline of b",
+                "One two three four five six seven eight nine ten eleven twelve",
+                "Menu",
+            ],
+            "title": ["", "", "", "Given title"],
+            "source": ["X", "X", "", "Y"],
+        }
+    )
+    assert article_names(made) == {
+        "b.txt": "X — Headline of b",  # the opening heading
+        "a.txt": "One two three four five six seven eight nine ten…",  # no outlet: no dash
+        "c.txt": "Y — Given title",
+    }

@@ -42,7 +42,7 @@ def test_escape_md_leaves_no_markup(text: str) -> None:
             'Xi said "we want peace" today.',
             "we want peace",
             "Xi Jinping",
-            [":orange-background[we want peace]", "**Xi**"],
+            [':orange-background[\\"we want peace\\"]', "**Xi**"],
         ),
         ("Wang Yi spoke; Wang agreed.", "", "Wang Yi", ["**Wang Yi**"]),
         ("Nobody is named here.", "", "Joe Biden", []),
@@ -50,7 +50,13 @@ def test_escape_md_leaves_no_markup(text: str) -> None:
             'He said "<script>x</script>".',
             "<script>x</script>",
             "",
-            [":orange-background[\\<script\\>x\\<\\/script\\>]"],
+            [':orange-background[\\"\\<script\\>x\\<\\/script\\>\\"]'],
+        ),
+        (  # the quotation marks and the comma inside them join the span: no gap around them
+            '"On top of this, more action," he added.',
+            "On top of this, more action",
+            "",
+            [':orange-background[\\"On top of this\\, more action\\,\\"] he added'],
         ),
         (
             "Quote one. Quote two.",

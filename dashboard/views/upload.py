@@ -44,7 +44,14 @@ def _analyse(view: sidebar.View, name: str, files: list, sources: dict[str, str]
         st.error(escape_md(f"Nothing was stored: {exc}"))
         return
     try:
-        data.analyse(cfg, view.model, data.corpus_paths(cfg, info.id), progress)
+        scheme_path = (view.schemes or {}).get(view.state.scheme or "default")
+        data.analyse(
+            cfg,
+            view.model,
+            data.corpus_paths(cfg, info.id),
+            progress,
+            scheme_path.path if scheme_path else None,
+        )
     except Exception as exc:  # a model that cannot load: the files stay stored
         bar.empty()
         st.error(escape_md(f"The files are stored, but the analysis failed: {exc}"))

@@ -118,7 +118,7 @@ def test_correction_wins_everywhere_and_is_exported(
     open_view(page, url)
     card_texts(page, min(len(select_rows(rows, target)), 40))
     before = bar_counts(page, "source")
-    _correct_first_card(page, new)
+    _correct_first_card(page, scheme.titles[new])  # the control names labels by title
     expect(page.get_by_text("Correction saved")).to_be_visible()
 
     want = {
@@ -145,7 +145,8 @@ def test_correction_wins_everywhere_and_is_exported(
     fresh = new_page(accept_downloads=True)
     open_view(fresh, link(ViewState(sel=Selection("source", target.group, new)), base=base))
     corrected(fresh)
-    marked = fresh.locator(CARDS).filter(has_text=f"corrected: {new} (model: {target.stance})")
+    note = f"corrected: {scheme.titles[new]} (model: {scheme.titles[target.stance]})"
+    marked = fresh.locator(CARDS).filter(has_text=note)
     expect(marked).to_have_count(1)
     assert first["text"][:40] in marked.inner_text()
     marked.scroll_into_view_if_needed()

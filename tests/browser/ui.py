@@ -7,9 +7,13 @@ import time
 
 from playwright.sync_api import expect
 
+from models.schemes import load_scheme
+
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CARDS = '[class*="st-key-stance-"][class*="-card-"]'
-MARKS = '[role="graphics-symbol"][aria-label*="stance: "]'
+MARKS = '[role="graphics-symbol"][aria-label*="; Stance: "]'
+TITLES = load_scheme().titles  # the charts name labels by their titles (the default scheme's)
+IDS = {title: label for label, title in TITLES.items()}
 
 
 def settle(page, timeout: float = 60_000) -> None:
@@ -29,7 +33,7 @@ def wait_charts(page) -> None:
     """Vega draws each chart's marks on its own after the run ends (and may redraw once for
     the width): wait until every chart on the page has drawn its mark groups."""
     if page.locator('[data-testid="stVegaLiteChart"]').count():
-        page.wait_for_selector(MARKS)
+        page.wait_for_selector(MARKS, state="attached")  # a count-0 bar has no width
         page.wait_for_function(DRAWN)
         page.wait_for_timeout(300)
 
@@ -47,7 +51,8 @@ def open_view(page, url: str, timeout: float = 60_000) -> float:
 
 
 def bar(page, by: str, group: str, stance: str):
-    label = f"{by}: {group}; stance: {stance};".replace('"', '\\"')
+    """The bar of label id ``stance`` in ``group`` (its aria-label names the label's title)."""
+    label = f"{by}: {group}; label: {TITLES.get(stance, stance)};".replace('"', '\\"')
     return page.locator(f'[role="graphics-symbol"][aria-label*="{label}"]')
 
 
@@ -57,7 +62,7 @@ def bar_counts(page, by: str) -> dict[tuple[str, str], int]:
     for mark in page.locator(f'[role="graphics-symbol"][aria-label*="; {by}: "]').all():
         label = mark.get_attribute("aria-label") or ""
         fields = dict(part.split(": ", 1) for part in label.split("; ") if ": " in part)
-        out[(fields[by], fields["stance"])] = int(fields["Paragraphs"])
+        out[(fields[by], IDS.get(fields["Stance"], fields["Stance"]))] = int(fields["Paragraphs"])
     return out
 
 

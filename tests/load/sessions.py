@@ -67,6 +67,10 @@ async def gone(page, needle: str, timeout: float = 30_000) -> None:
     )
 
 
+# the per-source chart's bars that have paragraphs (a count-0 bar has no width to click)
+FILLED = '[role="graphics-symbol"][aria-label*="; source: "]:not([aria-label*="Paragraphs: 0;"])'
+
+
 def clean(text: str, who: str) -> None:
     """Nothing of session 0's private corpus or correction in another session's view."""
     assert PRIVATE not in text, f"{who} saw the private corpus: {text[:200]!r}"
@@ -77,7 +81,7 @@ async def source_groups(page, want: set[str], timeout: float = 60.0) -> set[str]
     """The source groups drawn in the per-source chart, polled until they are ``want`` or
     ``timeout`` s pass. Vega draws each chart on its own after the run ends, so the speaker
     chart's marks (``MARKS`` matches both) can be there while the source chart is not yet."""
-    await page.wait_for_selector(MARKS, timeout=60_000)
+    await page.wait_for_selector(MARKS, state="attached", timeout=60_000)  # 0 bars: no width
     marks = page.locator('[role="graphics-symbol"][aria-label*="; source: "]')
     found: set[str] = set()
     until = time.perf_counter() + timeout
@@ -142,7 +146,7 @@ async def seeds_session(browser, base: str, k: int, source: str, n: int, deadlin
     while time.perf_counter() < deadline:
 
         async def click_bar() -> None:
-            marks = page.locator('[role="graphics-symbol"][aria-label*="; source: "]')
+            marks = page.locator(FILLED)
             await marks.nth(stats.clicks % max(await marks.count(), 1)).click()
             await page.wait_for_url(re.compile(r"sel_by=source"), timeout=60_000)
             await settle(page)
@@ -208,8 +212,7 @@ async def private_session(browser, base: str, deadline: float, stats: Stats) -> 
     corpus_url = page.url
 
     async def correct() -> None:
-        marks = page.locator('[role="graphics-symbol"][aria-label*="; source: "]')
-        await marks.first.click()
+        await page.locator(FILLED).first.click()
         await page.wait_for_url(re.compile(r"sel_by=source"), timeout=60_000)
         await settle(page)
         card = page.locator('[class*="st-key-stance-"][class*="-card-"]').first
@@ -217,13 +220,13 @@ async def private_session(browser, base: str, deadline: float, stats: Stats) -> 
         await settle(page)
         body = page.locator('[data-testid="stPopoverBody"]')
         await body.get_by_role("combobox").first.click()
-        await page.get_by_role("option", name="russia_aligned", exact=True).click()
+        await page.get_by_role("option", name="Russia-aligned", exact=True).click()
         await body.get_by_role("button", name="Save").click()
         await settle(page)
         await page.goto(corpus_url.split("&")[0] + "&sel_by=source&sel=" + quote(PRIVATE)
                         + "&sel_stance=russia_aligned")  # fmt: skip
         await settle(page)
-        await shows(page, "corrected: russia_aligned")
+        await shows(page, "corrected: Russia-aligned")  # labels by their titles
 
     await timed(stats, correct())
     stats.clicks += 4
