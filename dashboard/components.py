@@ -78,7 +78,8 @@ def scores_line(
 def who(row: pd.Series) -> str:
     """'Speaker (role, affiliation) — cue' as plain text."""
     extras = [str(x) for x in (row.get("actor_role"), row.get("affiliation")) if x]
-    extras = [x for x in dict.fromkeys(extras) if x not in ("unknown", str(row["speaker"]))]
+    skip = ("unknown", "narration", str(row["speaker"]))  # no side, or the outlet itself
+    extras = [x for x in dict.fromkeys(extras) if x not in skip]
     text = str(row["speaker"]) + (f" ({', '.join(extras)})" if extras else "")
     return text + (f" — {row['cue']}" if row.get("cue") else "")
 

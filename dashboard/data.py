@@ -168,7 +168,7 @@ def effective(sch: Scheme, model: str) -> Scheme:
 def table_path(cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...]) -> Path:
     """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet."""
     code = code_fingerprint()  # a changed pipeline (code or its data files) re-analyses
-    scheme_key = effective(sch, model).table_fingerprint
+    scheme_key = f"{sch.name}:{effective(sch, model).table_fingerprint}"  # the name: its column
     key = hashlib.sha256(
         f"{files_fingerprint(paths)}|{code}|{model}|{scheme_key}".encode()
     ).hexdigest()[:16]

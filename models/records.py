@@ -66,6 +66,7 @@ class StanceResult:
     stances: tuple[str, ...] = ()  # the labels over their thresholds, the top one first
     evidence: str = ""  # the unit (sentence or quotation) that decided it
     evidence_score: float = 0.0
+    unvoiced: tuple[str, ...] = ()  # labels it carried that its speaker's side does not voice
 
 
 @dataclass(frozen=True)

@@ -286,12 +286,16 @@ def parse_scheme(data: dict, *, source: str = "<scheme>") -> Scheme:
 
 def _with_file_examples(labels: list[Label], name: object, source: str) -> list[Label]:
     """Add the rows of the scheme's ``examples_file`` (a CSV with ``label`` and ``text``
-    columns, path relative to the scheme file) to its labels' ``examples``."""
+    columns, path relative to the scheme file, else a shipped one of that name) to its labels'
+    ``examples``."""
     if name is None:
         return labels
     if not isinstance(name, str) or not name.strip():
         raise SchemeError(f"{source}: examples_file must be a file name")
-    path = Path(source).parent / name if source != "<scheme>" else Path(name)
+    path = Path(source).parent / name
+    if not path.is_file() and (DATA_DIR / name).is_file():  # a copy of a shipped scheme, or
+        path = DATA_DIR / name  # one parsed from text, keeps the shipped examples
+
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))

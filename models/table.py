@@ -27,6 +27,7 @@ TAIL_COLUMNS = (
     "affiliation",
     "cue",
     "quote",
+    "unvoiced",
 )
 FORMATS = (".parquet", ".csv", ".jsonl")
 
@@ -66,6 +67,7 @@ def row(
         affiliation=att.affiliation if st else "",
         cue=att.cue,
         quote=att.quote,
+        unvoiced=";".join(st.unvoiced) if st else "",
     )
     return out
 

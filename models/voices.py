@@ -33,8 +33,10 @@ def in_voice(result: StanceResult, side: str, scheme: Scheme) -> StanceResult:
     ('anti', 'pro')
     """
     barred = {lb.name for lb in scheme.labels if side and side in lb.not_voiced_by}
-    if not barred or not (barred & {result.stance, *result.stances}):
+    dropped = tuple(n for n in dict.fromkeys((result.stance, *result.stances)) if n in barred)
+    if not dropped:
         return result
+    result = replace(result, unvoiced=dropped)
     stances = tuple(n for n in result.stances if n not in barred)
     if result.stance not in barred:
         return replace(result, stances=stances)
@@ -65,10 +67,10 @@ def in_voice(result: StanceResult, side: str, scheme: Scheme) -> StanceResult:
 
 
 def unvoiced(row: Mapping[str, object], scheme: Scheme) -> tuple[str, ...]:
-    """For a table row (``score_<label>``, ``stance(s)`` and ``affiliation`` columns): the labels
-    that scored over their threshold but that the speaker's side does not voice, so the row
-    does not carry them (nothing for a row a person corrected: the rule ran on the model's
-    speaker).
+    """For a table row: the labels the classifier gave it that the speaker's side does not voice,
+    so the row does not carry them (its ``unvoiced`` column; in a table made before that column,
+    the labels that scored over their threshold, from ``score_<label>``, ``stance(s)`` and
+    ``affiliation``). Nothing for a row a person corrected: the rule ran on the model's speaker.
 
     >>> from models.schemes import parse_scheme
     >>> s = parse_scheme({"name": "s", "labels": [
@@ -79,6 +81,9 @@ def unvoiced(row: Mapping[str, object], scheme: Scheme) -> tuple[str, ...]:
     corrected = (row.get(c) for c in ("corrected_stance", "corrected_actor"))
     if any(isinstance(v, str) and v for v in corrected):
         return ()
+    if "unvoiced" in row:  # empty in a CSV reads back as NaN: nothing unvoiced
+        recorded = row.get("unvoiced")
+        return tuple(n for n in recorded.split(";") if n) if isinstance(recorded, str) else ()
     side = str(row.get("affiliation") or "")
     carried = {str(row.get("stance") or ""), *str(row.get("stances") or "").split(";")}
     over = {

@@ -55,7 +55,7 @@ def test_a_scheme_with_labels_and_descriptions_only_is_accepted(tmp_path: Path) 
         (b"[[labels]]\nname = 'a'\ndescription = 'A.'\n", "`name`"),
         (b"name = 'x'\n", "[[labels]]"),
         (b"name = 'x'\n[[labels]]\nname = 'a b'\ndescription = 'A.'\n", "letters, digits"),
-        (b"name = 'x'\n[[labels]]\nname = 'a'\n", "prototypes or a hypothesis"),
+        (b"name = 'x'\n[[labels]]\nname = 'a'\n", "a description, a hypothesis or examples"),
         (b"x" * 300_000, "limit"),
     ],
 )

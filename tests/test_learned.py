@@ -181,3 +181,15 @@ def test_a_descriptions_only_scheme_classifies(encoder):
          "The ministry published its annual report on Tuesday."]
     )  # fmt: skip
     assert [r.stance for r in results] == ["peace", "none"]
+
+
+def test_a_copied_default_scheme_keeps_the_shipped_examples(tmp_path):
+    from models.schemes import DEFAULT_SCHEME
+
+    copy = tmp_path / "mine.toml"
+    copy.write_text(DEFAULT_SCHEME.read_text("utf-8").replace('name = "us-china-russia"',
+                                                              'name = "mine"', 1), "utf-8")  # fmt: skip
+    assert (
+        load_scheme(copy).label("us_critical").examples
+        == load_scheme().label("us_critical").examples
+    )

@@ -59,6 +59,7 @@ def test_nothing_voiced_over_threshold_abstains():
     scores = {"pro": 0.8, "anti": 0.4, "meh": 0.1, "none": 0.2}
     out = in_voice(_result("pro", ("pro",), scores), "China", SCHEME)
     assert (out.stance, out.stances, out.abstained) == ("none", (), True)
+    assert out.unvoiced == ("pro",)  # recorded for the table's `unvoiced` column
     assert out.stance_score == out.scores["none"] == 0.6  # 1 - the best voiced label
     assert out.evidence == "" and out.evidence_score == 0.0
 
@@ -75,6 +76,10 @@ def test_nothing_voiced_over_threshold_abstains():
           "corrected_actor": "Someone"}, ()),  # corrected: the rule ran on another speaker
         ({"affiliation": "China", "stance": "none", "score_pro": 0.9,
           "corrected_actor": "", "corrected_stance": float("nan")}, ("pro",)),
+        # the pipeline's own record wins over the scores (any head, any scale)
+        ({"affiliation": "China", "stance": "none", "score_pro": 0.4, "unvoiced": "pro"},
+         ("pro",)),
+        ({"affiliation": "China", "stance": "none", "score_pro": 0.9, "unvoiced": ""}, ()),
     ],
 )  # fmt: skip
 def test_unvoiced_tells_why_a_row_lacks_a_label(row, want):
