@@ -187,9 +187,8 @@ def test_a_copied_default_scheme_keeps_the_shipped_examples(tmp_path):
     from models.schemes import DEFAULT_SCHEME
 
     copy = tmp_path / "mine.toml"
-    copy.write_text(DEFAULT_SCHEME.read_text("utf-8").replace('name = "us-china-russia"',
-                                                              'name = "mine"', 1), "utf-8")  # fmt: skip
-    assert (
-        load_scheme(copy).label("us_critical").examples
-        == load_scheme().label("us_critical").examples
+    text = DEFAULT_SCHEME.read_text("utf-8").replace('name = "us-china-russia"', 'name = "m"', 1)
+    copy.write_text(text, "utf-8")
+    mine, shipped = load_scheme(copy), load_scheme()
+    assert mine.label("us_critical").examples == shipped.label("us_critical").examples
     )
