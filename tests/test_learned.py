@@ -191,4 +191,3 @@ def test_a_copied_default_scheme_keeps_the_shipped_examples(tmp_path):
     copy.write_text(text, "utf-8")
     mine, shipped = load_scheme(copy), load_scheme()
     assert mine.label("us_critical").examples == shipped.label("us_critical").examples
-    )
