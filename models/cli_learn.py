@@ -80,7 +80,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     if head is None:
         print("error: train works on the embedding backend", file=sys.stderr)
         return 2
-    print(f"head {training.fingerprint} for {engine.spec.name}, {time.perf_counter() - t0:.1f} s")
+    import hashlib
+
+    from models.learned import head_to_bytes
+
+    digest = hashlib.sha256(head_to_bytes(head)).hexdigest()[:16]
+    took = time.perf_counter() - t0
+    print(f"head {training.fingerprint} for {engine.spec.name}, {took:.1f} s")
+    print(f"coefficients {digest} (the same on every run of this repository and arithmetic)")
     if args.save:
         save_head(head, args.save)
         print(f"wrote {args.save}", file=sys.stderr)
