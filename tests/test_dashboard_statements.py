@@ -100,13 +100,14 @@ def test_statement_list_says_how_each_outlet_carried_it():
 
 
 @pytest.mark.parametrize(
-    ("row", "line"),
+    ("form", "verb", "stance", "line"),
     [
-        ({"source": "RT", "form": "quoted", "verb": "say", "stance": "none"}, "RT: quoted, say, None"),
-        ({"source": "RT", "form": "paraphrased", "verb": "", "stance": "x"}, "RT: paraphrased, x"),
+        ("quoted", "say", "none", "RT: quoted, say, None"),
+        ("paraphrased", "", "x", "RT: paraphrased, x"),
     ],
-)  # fmt: skip
-def test_carried_line(row, line):
+)
+def test_carried_line(form, verb, stance, line):
+    row = {"source": "RT", "form": form, "verb": verb, "stance": stance}
     assert carried_line(row, TITLES) == line
 
 
