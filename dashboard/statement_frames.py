@@ -12,7 +12,7 @@ URL's statement id. Streamlit-free, so they are unit-tested table-driven.
 ...          text="y")])
 >>> row = statement_list(df, {"us_critical": "US-critical", "none": "None"}).iloc[0]
 >>> row["outlet_list"], row["carried"]
-('CNN; RT', 'CNN: paraphrased, say, None · RT: quoted, insist, US-critical')
+('CNN; RT', 'CNN: paraphrased (say), stance None · RT: quoted (insist), stance US-critical')
 """
 
 from __future__ import annotations
@@ -49,14 +49,14 @@ def _counts(values: list[str]) -> str:
 
 
 def carried_line(row: Mapping[str, object], titles: Mapping[str, str]) -> str:
-    """How one paragraph carries its statement: 'CNN: quoted, say, US-critical'.
+    """How one paragraph carries its statement: 'CNN: quoted (say), stance US-critical'.
 
     >>> carried_line({"source": "RT", "form": "quoted", "verb": "", "stance": "x"}, {})
-    'RT: quoted, x'
+    'RT: quoted, stance x'
     """
-    stance = str(row["stance"])
-    parts = [str(row["form"]), str(row["verb"]), titles.get(stance, stance)]
-    return f"{row['source']}: " + ", ".join(p for p in parts if p)
+    stance, verb = str(row["stance"]), str(row["verb"])
+    how = str(row["form"]) + (f" ({verb})" if verb else "")
+    return f"{row['source']}: {how}, stance {titles.get(stance, stance)}"
 
 
 def statement_list(

@@ -92,7 +92,8 @@ def test_statement_list_says_how_each_outlet_carried_it():
     first, unattributed = statement_list(DF, TITLES).iloc[0], statement_list(DF, TITLES).iloc[1]
     assert first["outlet_list"] == "WSJ; CNN"
     assert first["carried"] == (
-        "WSJ: quoted, say, US-critical · CNN: paraphrased, claim, None · CNN: quoted, insist, None"
+        "WSJ: quoted (say), stance US-critical · CNN: paraphrased (claim), stance None · "
+        "CNN: quoted (insist), stance None"
     )
     assert first["stances"] == "None 2, US-critical 1"  # titles, not ids
     assert first["paragraphs"] == 3
@@ -102,8 +103,8 @@ def test_statement_list_says_how_each_outlet_carried_it():
 @pytest.mark.parametrize(
     ("form", "verb", "stance", "line"),
     [
-        ("quoted", "say", "none", "RT: quoted, say, None"),
-        ("paraphrased", "", "x", "RT: paraphrased, x"),
+        ("quoted", "say", "none", "RT: quoted (say), stance None"),
+        ("paraphrased", "", "x", "RT: paraphrased, stance x"),
     ],
 )
 def test_carried_line(form, verb, stance, line):

@@ -118,7 +118,7 @@ def render() -> None:
         write_statement(state)
     if st.session_state.get(MIN_KEY) != state.stmt_min:
         st.session_state[MIN_KEY] = state.stmt_min
-    st.number_input(
+    st.columns([1, 3])[0].number_input(
         "Minimum outlets",
         min_value=1,
         max_value=MAX_STMT,
