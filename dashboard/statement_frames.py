@@ -130,6 +130,7 @@ def paragraph_texts(table: pd.DataFrame, rows: pd.DataFrame) -> list[str]:
     >>> paragraph_texts(t, pd.DataFrame({"doc": ["a"], "paragraph": [1]}))
     ['two']
     """
+    table = table[table["doc"].astype(str).isin(set(rows["doc"].astype(str)))]  # its articles
     index = {(str(d), int(p)): str(x) for d, p, x in
              zip(table["doc"], table["paragraph"], table["text"], strict=True)}  # fmt: skip
     return [index.get((str(d), int(p)), "") for d, p in zip(rows["doc"], rows["paragraph"],
@@ -156,7 +157,8 @@ def fingerprint(table: pd.DataFrame) -> str:
     cols = [c for c in INPUT_COLUMNS if c in table.columns]
     hashed = pd.util.hash_pandas_object(table[cols].astype(str), index=False)
     key = hashlib.sha256(hashed.to_numpy().tobytes() + "|".join(cols).encode()).hexdigest()[:20]
-    for k in [k for k, (ref, _) in _FINGERPRINTS.items() if ref() is None]:
-        del _FINGERPRINTS[k]
+    for k, (ref, _) in list(_FINGERPRINTS.items()):  # sessions' threads share it: no del
+        if ref() is None:
+            _FINGERPRINTS.pop(k, None)
     _FINGERPRINTS[id(table)] = (weakref.ref(table), key)
     return key
