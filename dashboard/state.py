@@ -246,11 +246,11 @@ def _statement_scalar(name: str, v: str) -> tuple[object, str]:
     statement exists is the page's to check (statements are grouped there, not here).
 
     >>> _statement_scalar("stmt", "3"), _statement_scalar("stmt_min", "0")[1]
-    ((3, ''), 'Ignored parameter "stmt_min": not a whole number of 1 or more.')
+    ((3, ''), 'Ignored parameter "stmt_min": not a whole number from 1 to 1000000.')
     """
     if v.isascii() and v.isdigit() and 1 <= int(v) <= MAX_STMT:
         return int(v), ""
-    return None, f'Ignored parameter "{name}": not a whole number of 1 or more.'
+    return None, f'Ignored parameter "{name}": not a whole number from 1 to {MAX_STMT}.'
 
 
 def statement_view(state: ViewState, stmt: int | None, stmt_min: int | None = None) -> ViewState:
@@ -263,7 +263,8 @@ def statement_view(state: ViewState, stmt: int | None, stmt_min: int | None = No
 
 
 def write_statement(state: ViewState) -> None:
-    """Write the Statements page's keys of ``state`` into the URL (defaults leave it)."""
+    """Write the Statements page's keys of ``state`` into the URL (defaults leave it), through
+    :func:`write_url` below."""
     write_url(
         {
             "stmt": None if state.stmt is None else str(state.stmt),
