@@ -14,12 +14,15 @@ PAGES = {
     "reader": "reader",
     "upload": "upload",
     "scheme": "scheme",
+    "statements": "statements",  # the Statements page (issue 17)
 }  # page name -> URL path (overview is the root)
 MAX_VALUES = 100  # repeated values kept per parameter
 MAX_CHARS = 300  # longest value kept
 MAX_PARAGRAPH = 1_000_000
 NARRATION = " (narration)"  # suffix of the speaker shown for an outlet's own voice
 DEFAULT_CORPUS = "seeds"  # the built-in corpus (the repo's seeds/ or $STANCEMAP_CORPUS)
+STMT_MIN = 2  # the Statements page lists statements carried by this many outlets by default
+MAX_STMT = 1_000_000  # the largest statement id or minimum a URL may name
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ PARAMS: tuple[Param, ...] = (
     Param("sel_stance", "sel", "Clicked stance segment"),
     Param("doc", "doc", "Article opened in the reader (file name)"),
     Param("p", "paragraph", "Paragraph opened in the reader (0-based, as the table's column)"),
+    # -- the Statements page (issue 17; parsed by state._statement_scalar) --------------------
+    Param("stmt", "stmt", "Statement opened on the Statements page (its id, from 1)"),
+    Param("stmt_min", "stmt_min", "Minimum outlets carrying a statement listed (default 2)"),
 )
 PARAM_NAMES = tuple(p.name for p in PARAMS)
 BOUND = tuple(p.name for p in PARAMS if p.bound)
@@ -90,6 +96,9 @@ class ViewState:
     sel: Selection | None = None
     doc: str = ""
     paragraph: int | None = None
+    # -- the Statements page (issue 17) --
+    stmt: int | None = None  # the statement opened (its statement_id)
+    stmt_min: int = STMT_MIN  # statements carried by fewer outlets are not listed
 
 
 @dataclass(frozen=True)

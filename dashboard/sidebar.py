@@ -184,6 +184,8 @@ def build_view(page: str = "overview") -> View:
         sel=url_state.sel,
         doc=url_state.doc,
         paragraph=url_state.paragraph,
+        stmt=url_state.stmt,  # the Statements page (issue 17)
+        stmt_min=url_state.stmt_min,
     )
     info = choices.get(corpus)
     measured, problem = data.measured(sch)

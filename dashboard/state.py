@@ -26,11 +26,13 @@ from dashboard.params import (  # noqa: F401  (re-exported: the names every page
     GROUPINGS,
     MAX_CHARS,
     MAX_PARAGRAPH,
+    MAX_STMT,
     MAX_VALUES,
     NARRATION,
     PAGES,
     PARAM_NAMES,
     PARAMS,
+    STMT_MIN,
     TIME_GROUPINGS,
     Param,
     Selection,
@@ -114,6 +116,8 @@ def parse_query_dropped(
 
 
 def _scalar(name: str, v: str, vocab: Vocab | None) -> tuple[object, str]:
+    if name in STATEMENT_KEYS:
+        return _statement_scalar(name, v)
     if name == "conf":
         try:
             x = float(v)
@@ -230,6 +234,43 @@ def selection_from_points(by: str, points: Sequence[Mapping[str, object]]) -> Se
 def speaker_label(actor: str, source: str) -> str:
     """The speaker shown in charts: the actor, or the outlet's own voice for narration."""
     return actor if actor else f"{source}{NARRATION}"
+
+
+# -- the Statements page (issue 17): its URL keys ------------------------------------------
+
+STATEMENT_KEYS = ("stmt", "stmt_min")
+
+
+def _statement_scalar(name: str, v: str) -> tuple[object, str]:
+    """``stmt`` (a statement id) and ``stmt_min`` (outlets): whole numbers from 1. Whether the
+    statement exists is the page's to check (statements are grouped there, not here).
+
+    >>> _statement_scalar("stmt", "3"), _statement_scalar("stmt_min", "0")[1]
+    ((3, ''), 'Ignored parameter "stmt_min": not a whole number from 1 to 1000000.')
+    """
+    if v.isascii() and v.isdigit() and 1 <= int(v) <= MAX_STMT:
+        return int(v), ""
+    return None, f'Ignored parameter "{name}": not a whole number from 1 to {MAX_STMT}.'
+
+
+def statement_view(state: ViewState, stmt: int | None, stmt_min: int | None = None) -> ViewState:
+    """The state with statement ``stmt`` opened (None: none) and, if given, the minimum outlets.
+
+    >>> link(statement_view(ViewState(), 3, 1), "statements")
+    '/statements?stmt=3&stmt_min=1'
+    """
+    return replace(state, stmt=stmt, stmt_min=state.stmt_min if stmt_min is None else stmt_min)
+
+
+def write_statement(state: ViewState) -> None:
+    """Write the Statements page's keys of ``state`` into the URL (defaults leave it), through
+    :func:`write_url` below."""
+    write_url(
+        {
+            "stmt": None if state.stmt is None else str(state.stmt),
+            "stmt_min": None if state.stmt_min == STMT_MIN else str(state.stmt_min),
+        }
+    )
 
 
 # -- the URL of the running app: the only code that touches st.query_params -----------------

@@ -18,6 +18,7 @@ MODULES = [
     "dashboard.timeline_view",
     "dashboard.uploads",
     "dashboard.review",
+    "dashboard.statement_frames",
 ]
 
 
