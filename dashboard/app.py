@@ -26,6 +26,7 @@ page = st.navigation(
         st.Page("views/reader.py", title="Article reader"),
         st.Page("views/upload.py", title="Upload"),
         st.Page("views/scheme.py", title="Scheme"),
+        st.Page("views/review.py", title="Review"),
     ]
 )
 sidebar.build_view(page.url_path or "overview")

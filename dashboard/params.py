@@ -55,6 +55,12 @@ PARAMS: tuple[Param, ...] = (
     Param("doc", "doc", "Article opened in the reader (file name)"),
     Param("p", "paragraph", "Paragraph opened in the reader (0-based, as the table's column)"),
 )
+
+# -- issue 18, corrections that teach: the Review page and the model version ----------------
+PAGES["review"] = "review"
+PARAMS += (Param("head", "head", "Model version: a retrained head's id (see the Review page)"),)
+# -- end of issue 18's block ------------------------------------------------------------------
+
 PARAM_NAMES = tuple(p.name for p in PARAMS)
 BOUND = tuple(p.name for p in PARAMS if p.bound)
 
@@ -90,6 +96,7 @@ class ViewState:
     sel: Selection | None = None
     doc: str = ""
     paragraph: int | None = None
+    head: str = ""  # issue 18 (Review page): a retrained model version, "" = the scheme's head
 
 
 @dataclass(frozen=True)
