@@ -45,6 +45,19 @@ def queue(table: pd.DataFrame, skipped: Collection[str] = ()) -> pd.DataFrame:
     return rows.sort_values(["stance_score", "doc", "paragraph"], kind="stable")
 
 
+def review_corrections(row: Mapping[str, object], stance: str, actor: str) -> list:
+    """What a review writes: as dashboard.review.corrections_for, and always the stance (a
+    paragraph whose speaker alone was fixed had its stance looked at too: it is confirmed, so
+    every reviewed paragraph teaches the stance head)."""
+    from dashboard.review import corrections_for
+    from models.corrections import make_correction
+
+    out = corrections_for(row, stance, actor)
+    if not any(c.field == "stance" for c in out):
+        out.insert(0, make_correction(row, "stance", stance))
+    return out
+
+
 def reviewed(table: pd.DataFrame) -> int:
     """Content paragraphs a person reviewed (corrected or confirmed)."""
     rows = content_rows(table)

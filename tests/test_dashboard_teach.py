@@ -12,6 +12,7 @@ from dashboard.teach import (
     moved_shares,
     queue,
     resolve_head,
+    review_corrections,
     reviewed,
     save_head,
     valid_head,
@@ -57,6 +58,20 @@ def _table(rows: list[tuple]) -> pd.DataFrame:
 def test_queue_least_sure_first(rows, skipped, expected) -> None:
     got = queue(_table(rows), skipped)
     assert [item_key(r) for r in got.to_dict("records")] == expected
+
+
+@pytest.mark.parametrize(
+    ("stance", "actor", "expected"),
+    [
+        ("none", "Xi", [("stance", "none")]),  # accept: the model's stance, confirmed
+        ("pro", "Xi", [("stance", "pro")]),  # relabel
+        ("none", "Wang Yi", [("stance", "none"), ("actor", "Wang Yi")]),  # speaker: stance seen
+        ("pro", "", [("stance", "pro"), ("actor", "")]),
+    ],
+)
+def test_a_review_always_writes_the_stance(stance, actor, expected) -> None:
+    row = {"doc": "a", "text": "T.", "paragraph": 1, "stance": "none", "actor": "Xi"}
+    assert [(c.field, c.value) for c in review_corrections(row, stance, actor)] == expected
 
 
 def test_reviewed_counts_content_rows_with_a_correction() -> None:

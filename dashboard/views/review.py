@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, sidebar, teach
-from dashboard.review import correction_note, corrections_for, record
+from dashboard.review import correction_note, record
 from dashboard.schemes import DEFAULT_ID
 from dashboard.state import write_url
 from dashboard.textfmt import escape_md
@@ -27,11 +27,12 @@ RESULT_KEY = "_stancemap_review_result"
 
 
 def _write(rec: dict, stance: str, actor: str, corrections: str) -> None:
-    data.save_corrections(Path(corrections), corrections_for(rec, stance, actor))
+    data.save_corrections(Path(corrections), teach.review_corrections(rec, stance, actor))
 
 
-def _accept(rec: dict, corrections: str) -> None:
-    _write(rec, str(rec["stance"]), str(rec["actor"]), corrections)
+def _accept(key: str, rec: dict, corrections: str) -> None:
+    """The model's stance, confirmed (and the speaker as the form has it)."""
+    _write(rec, str(rec["stance"]), st.session_state[f"{key}-actor"], corrections)
 
 
 def _save(key: str, rec: dict, corrections: str) -> None:
@@ -77,7 +78,7 @@ def _next(view: sidebar.View) -> None:
         a, s, k = st.columns(3)
         with a:
             st.form_submit_button("Accept", type="primary", on_click=_accept,
-                                  args=(rec, view.corrections))  # fmt: skip
+                                  args=(key, rec, view.corrections))  # fmt: skip
         with s:
             st.form_submit_button("Save", on_click=_save, args=(key, rec, view.corrections))
         with k:
@@ -99,7 +100,7 @@ def _done(view: sidebar.View) -> None:
         }
     )
     st.subheader(f"Reviewed ({len(rows)})")
-    st.dataframe(shown, hide_index=True, key="review-done")
+    st.container(key="review-done").dataframe(shown, hide_index=True)
 
 
 def _scheme_path(view: sidebar.View) -> str:
@@ -158,20 +159,24 @@ def _result() -> None:
                  "needs corrections in at least 2 articles).")  # fmt: skip
     else:
         box.markdown(f"Agreement with the corrections, each article held out ({what}):")
-        box.dataframe(
-            pd.DataFrame({
-                "model": ["before (never saw the corrections)",
-                          "after (trained on the other articles' corrections)"],
+        figure = pd.DataFrame(
+            {
                 "accuracy": [_pct(fig.before.accuracy), _pct(fig.after.accuracy)],
                 "macro-F1": [_pct(fig.before.macro_f1), _pct(fig.after.macro_f1)],
-            }), hide_index=True, key="retrain-figure",
+            },
+            index=["before (never saw the corrections)",
+                   "after (trained on the other articles' corrections)"],
         )  # fmt: skip
+        box.container(key="retrain-figure").table(figure)
     moved = res["moved"]
     if moved.empty:
         box.caption("No share per source or speaker moved by 5 points or more.")
     else:
-        box.markdown("Charts that moved (shares per source and per speaker, 5 points or more):")
-        box.dataframe(moved, hide_index=True, key="retrain-moved")
+        box.markdown(
+            f"Charts that moved: {len(moved)} shares per source and per speaker changed by "
+            "5 points or more (percent of the group's paragraphs):"
+        )
+        box.container(key="retrain-moved").dataframe(moved, hide_index=True)
 
 
 def _retrain_section(view: sidebar.View) -> None:
@@ -198,7 +203,10 @@ def render() -> None:
     view = sidebar.current_view()
     st.title("Review")
     sidebar.show_notices(view)
-    st.caption("The paragraphs the model is least sure of. Enter accepts the model's stance.")
+    st.caption(
+        "The paragraphs the model is least sure of, one at a time. Enter in the speaker field "
+        "accepts the model's stance (with the speaker as typed); Save keeps another stance."
+    )
     _next(view)
     _retrain_section(view)
     _done(view)
