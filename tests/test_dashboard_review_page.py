@@ -12,7 +12,7 @@ from dashboard.teach import item_key, queue
 from models.corrections import append_correction, load_corrections, make_correction
 from models.workspace import Workspace
 from tests import test_apptest as base
-from tests.test_apptest import run
+from tests.test_apptest import plain, run
 
 app_env = base.app_env  # the same module-scoped fixtures
 rows = base.rows
@@ -83,6 +83,8 @@ def test_retrain_names_its_head_and_the_head_reopens(
     result = at.get("markdown")
     assert any(f"model version `{head}`" in m.value for m in result)
     assert any("3 stance corrections in 3 articles" in m.value for m in result)
+    shown = next(plain(c.value) for c in at.caption if " · model: " in plain(c.value))
+    assert f"model: {scheme.titles[at.selectbox[0].value]} (" in shown  # the new head's stance
     cfg = data.config()
     assert data.table_path(cfg, "minilm", scheme, cfg.corpus, head).is_file()  # its own table
     again = run({"head": head})  # a new session: the same head from the workspace, no notice

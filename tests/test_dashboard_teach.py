@@ -162,3 +162,11 @@ def test_too_few_articles_to_hold_one_out(scheme) -> None:
     items = [{"doc": "a", "text": "x", "kind": "content", "stance": "none", "accept": ["none"]}]
     fig = before_after(scheme, lambda texts: None, items)  # never embeds: nothing to hold out
     assert (fig.n, fig.articles, fig.enough, fig.before, fig.after) == (1, 1, False, None, None)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import dashboard.teach
+
+    assert doctest.testmod(dashboard.teach).failed == 0

@@ -20,6 +20,7 @@ from dashboard.schemes import DEFAULT_ID
 from dashboard.state import write_url
 from dashboard.textfmt import escape_md
 from models.cache import digest
+from models.classify import parse_model_spec
 from models.corrections import load_corrections
 
 SKIPPED_KEY = "_stancemap_review_skipped"
@@ -58,7 +59,8 @@ def _next(view: sidebar.View) -> None:
         return
     row = todo.iloc[0]
     rec, item = record(row), teach.item_key(row)
-    key = "review-" + digest(item)[:12]
+    # the model's values are part of the key: a new head's preselection is not an old form's
+    key = "review-" + digest(item, view.state.head, str(row["stance"]), str(row["actor"]))[:12]
     titles, labels = sch.titles, sch.label_names
     box = st.container(border=True, key="review-item")
     box.caption(
@@ -122,7 +124,7 @@ def _retrain(view: sidebar.View, items: list[dict]) -> None:
     paths = data.corpus_paths(cfg, view.state.corpus)
     path = data.analyse(cfg, model, paths, progress, spath, extra)
     after = data.load_table(path, Path(view.corrections), sch.abstain).table
-    eng, lock = data.engine(model, cfg.cache_dir, spath)
+    eng, lock = data.engine(model, cfg.cache_dir, spath, head, extra)  # its encoder, loaded
     docs = sorted({g["doc"] for g in items})
     done: list[str] = []
 
@@ -187,8 +189,11 @@ def _retrain_section(view: sidebar.View) -> None:
     items = retrain.training_items(view.table, fixes)
     shown = f"model version {view.state.head}" if view.state.head else "the scheme's model"
     st.caption(escape_md(f"Now showing {shown}. {len(items)} stance corrections in this corpus."))
-    go = st.button(f"Retrain with {len(items)} stance corrections", disabled=not items,
-                   type="primary", key="retrain")  # fmt: skip
+    learns = parse_model_spec(view.model).backend != "nli"  # an NLI model has no head to train
+    if not learns:
+        st.caption(escape_md(f"{view.model} is not a sentence encoder: it cannot be retrained."))
+    go = st.button(f"Retrain with {len(items)} stance corrections",
+                   disabled=not (items and learns), type="primary", key="retrain")  # fmt: skip
     if go:
         _retrain(view, items)
     _result()

@@ -77,6 +77,9 @@ def test_review_then_retrain(server_factory, cache_dir, new_page, todo, scheme, 
     # the corrected paragraphs are listed as reviewed, under the new head too
     expect(main).to_contain_text("3 reviewed")
     expect(page.get_by_role("heading", name="Reviewed (3)")).to_be_visible()
+    caption = page.locator(f'{ITEM} [data-testid="stCaptionContainer"]').first.inner_text()
+    picked = page.locator(ITEM).get_by_role("combobox", name="Stance").input_value()
+    assert f"model: {picked} (" in caption  # the form preselects the new head's stance
     page.screenshot(path=artifacts / "review-retrain.png", full_page=True)
     fresh = new_page()  # the head's link in another browser: the same model version
     open_view(fresh, base + f"/review?head={head}")
