@@ -80,7 +80,8 @@ def test_review_then_retrain(server_factory, cache_dir, new_page, todo, scheme, 
     caption = page.locator(f'{ITEM} [data-testid="stCaptionContainer"]').first.inner_text()
     picked = page.locator(ITEM).get_by_role("combobox", name="Stance").input_value()
     assert f"model: {picked} (" in caption  # the form preselects the new head's stance
-    page.screenshot(path=artifacts / "review-retrain.png", full_page=True)
+    page.screenshot(path=artifacts / "review-retrain.png")
+    result.screenshot(path=artifacts / "review-retrain-result.png")
     fresh = new_page()  # the head's link in another browser: the same model version
     open_view(fresh, base + f"/review?head={head}")
     expect(fresh.locator('[data-testid="stMain"]')).to_contain_text(f"model version {head}")
