@@ -122,7 +122,12 @@ def _retrain(view: sidebar.View, items: list[dict]) -> None:
     teach.save_head(cfg.workspace, head, items, sch.name)
     bar, progress = sidebar.progress_bar("Retraining the scheme's model with the corrections…")
     paths = data.corpus_paths(cfg, view.state.corpus)
-    path = data.analyse(cfg, model, paths, progress, spath, extra)
+    try:
+        path = data.analyse(cfg, model, paths, progress, spath, extra)
+    except Exception as exc:  # a model that cannot load, an unreadable corpus: say so
+        bar.empty()
+        st.error(escape_md(f"Could not retrain and re-analyse the corpus: {exc}"))
+        return
     after = data.load_table(path, Path(view.corrections), sch.abstain).table
     eng, lock = data.engine(model, cfg.cache_dir, spath, head, extra)  # its encoder, loaded
     docs = sorted({g["doc"] for g in items})
@@ -138,6 +143,7 @@ def _retrain(view: sidebar.View, items: list[dict]) -> None:
     bar.empty()
     moved = teach.moved_shares(view.table, after, titles=sch.titles)
     st.session_state[RESULT_KEY] = {"head": head, "figure": figure, "moved": moved,
+                                    "corpus": view.state.corpus,
                                     "from": view.state.head or "the scheme's model"}  # fmt: skip
     st.session_state[teach.HEAD_KEY] = head
     write_url({"head": head})
@@ -148,9 +154,10 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
-def _result() -> None:
+def _result(view: sidebar.View) -> None:
+    """The last retrain's figures (while its head and corpus are the ones shown)."""
     res = st.session_state.get(RESULT_KEY)
-    if not res:
+    if not res or (res["head"], res["corpus"]) != (view.state.head, view.state.corpus):
         return
     fig = res["figure"]
     box = st.container(border=True, key="retrain-result")
@@ -196,7 +203,7 @@ def _retrain_section(view: sidebar.View) -> None:
                    disabled=not (items and learns), type="primary", key="retrain")  # fmt: skip
     if go:
         _retrain(view, items)
-    _result()
+    _result(view)
     if view.state.head and st.button("Back to the scheme's model", key="retrain-reset"):
         st.session_state[teach.HEAD_KEY] = ""
         st.session_state.pop(RESULT_KEY, None)
