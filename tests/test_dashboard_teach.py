@@ -170,3 +170,19 @@ def test_docstring_examples() -> None:
     import dashboard.teach
 
     assert doctest.testmod(dashboard.teach).failed == 0
+
+
+def test_every_model_version_has_its_own_table_and_link(scheme) -> None:
+    from dashboard import data
+    from dashboard.state import ViewState, link, parse_query
+
+    cfg = data.config()
+    paths = cfg.corpus
+    plain = data.table_path(cfg, "minilm", scheme, paths)
+    assert plain == data.table_path(cfg, "minilm", scheme, paths, "")  # unchanged without one
+    one = data.table_path(cfg, "minilm", scheme, paths, "0123456789abcdef")
+    two = data.table_path(cfg, "minilm", scheme, paths, "fedcba9876543210")
+    assert len({plain, one, two}) == 3
+    state = ViewState(head="0123456789abcdef")
+    assert link(state, "review") == "/review?head=0123456789abcdef"
+    assert parse_query({"head": "0123456789abcdef"})[0].head == "0123456789abcdef"
