@@ -2,7 +2,8 @@
 
 A retrained head is kept in the workspace as ``heads/<fingerprint>.json``: the corrected
 paragraphs it learned from (gold items, see models.retrain), so a URL with ``head=<fingerprint>``
-analyses with the same extra training, i.e. the same head.
+analyses with the same extra training, i.e. the same head. Pure but for :func:`head_from_url`
+(the sidebar's step: the URL and this session's model version).
 
 >>> import pandas as pd
 >>> t = pd.DataFrame({"kind": ["content"] * 3, "stance_score": [0.9, 0.4, 0.6],
