@@ -27,6 +27,7 @@ page = st.navigation(
         st.Page("views/upload.py", title="Upload"),
         st.Page("views/scheme.py", title="Scheme"),
         st.Page("views/statements.py", title="Statements"),
+        st.Page("views/review.py", title="Review"),
     ]
 )
 sidebar.build_view(page.url_path or "overview")

@@ -165,10 +165,15 @@ def effective(sch: Scheme, model: str) -> Scheme:
     return sch.for_model(parse_model_spec(model).name)
 
 
-def table_path(cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...]) -> Path:
-    """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet."""
+def table_path(
+    cfg: Config, model: str, sch: Scheme, paths: tuple[str, ...], training: str = ""
+) -> Path:
+    """Where the analysed table of (corpus, model, scheme, pipeline code) is kept as Parquet;
+    ``training``: a retrained head's training fingerprint (dashboard.teach), "" for the scheme's."""
     code = code_fingerprint()  # a changed pipeline (code or its data files) re-analyses
     scheme_key = f"{sch.name}:{effective(sch, model).table_fingerprint}"  # the name: its column
+    if training:
+        scheme_key += f":head-{training}"
     key = hashlib.sha256(
         f"{files_fingerprint(paths)}|{code}|{model}|{scheme_key}".encode()
     ).hexdigest()[:16]
@@ -214,15 +219,16 @@ def load_table(path: Path, corrections: Path, abstain: str) -> Loaded:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def engine(model: str, cache_dir: str, scheme_path: str):
-    """One pipeline engine per model per server, and its lock.
+def engine(model: str, cache_dir: str, scheme_path: str, training: str = "", _extra=None):
+    """One pipeline engine per model (and retrained head) per server, and its lock.
 
     The models load lazily, once; every session and every corpus (each with its own actor
-    registry, through ``Engine.with_registry``) shares them under the lock.
+    registry, through ``Engine.with_registry``) shares them under the lock. ``_extra``: the
+    retrained head's extra TrainingSet, ``training`` its fingerprint (the cache key).
     """
     from models import pipeline
 
-    settings = pipeline.Settings(scheme(scheme_path), model)
+    settings = pipeline.Settings(scheme(scheme_path), model, extra_training=_extra)
     # parsing stays in this process: a multi-threaded server is not forked for workers
     engine = pipeline.Engine(settings, pipeline.Cache(cache_dir), spacy_processes=1)
     return engine, threading.Lock()
@@ -234,17 +240,30 @@ def analyse(
     paths: tuple[str, ...],
     progress: Callable[[int, int, str], None] | None = None,
     scheme_path: str | None = None,
+    extra=None,
 ) -> Path:
     """Analyse a corpus with ``model`` under a scheme (default: the configured one), under the
-    engine's lock, and write its Parquet table."""
+    engine's lock, and write its Parquet table. ``extra``: a retrained head's extra training
+    (models.learned.TrainingSet; its table is kept under its own fingerprint)."""
     from models import pipeline
     from models.table import write_table
 
     spath = cfg.scheme_path if scheme_path is None else scheme_path
-    eng, lock = engine(model, cfg.cache_dir, spath)
-    path = table_path(cfg, model, scheme(spath), paths)
+    training = training_key(spath, model, extra)
+    eng, lock = engine(model, cfg.cache_dir, spath, training, extra)
+    path = table_path(cfg, model, scheme(spath), paths, training)
     with lock:
         if path.is_file():  # another session finished it while this one waited
             return path
         corpus_engine = eng.with_registry(pipeline.corpus_registry(paths))
         return write_table(pipeline.run(corpus_engine, paths, progress).table, path)
+
+
+def training_key(scheme_path: str, model: str, extra) -> str:
+    """The training fingerprint of the head with ``extra`` ("" without extra training)."""
+    from models import pipeline
+
+    if extra is None:
+        return ""
+    settings = pipeline.Settings(scheme(scheme_path), model, extra_training=extra)
+    return settings.training().fingerprint

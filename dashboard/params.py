@@ -61,6 +61,12 @@ PARAMS: tuple[Param, ...] = (
     Param("stmt", "stmt", "Statement opened on the Statements page (its id, from 1)"),
     Param("stmt_min", "stmt_min", "Minimum outlets carrying a statement listed (default 2)"),
 )
+
+# -- issue 18, corrections that teach: the Review page and the model version ----------------
+PAGES["review"] = "review"
+PARAMS += (Param("head", "head", "Model version: a retrained head's id (see the Review page)"),)
+# -- end of issue 18's block ------------------------------------------------------------------
+
 PARAM_NAMES = tuple(p.name for p in PARAMS)
 BOUND = tuple(p.name for p in PARAMS if p.bound)
 
@@ -99,6 +105,7 @@ class ViewState:
     # -- the Statements page (issue 17) --
     stmt: int | None = None  # the statement opened (its statement_id)
     stmt_min: int = STMT_MIN  # statements carried by fewer outlets are not listed
+    head: str = ""  # issue 18 (Review page): a retrained model version, "" = the scheme's head
 
 
 @dataclass(frozen=True)

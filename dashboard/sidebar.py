@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import corpora, data, filters
+from dashboard import corpora, data, filters, teach
 from dashboard.certainty import Measured
 from dashboard.corpora import CORPUS_KEY, open_corpus  # noqa: F401  (pages switch corpora)
 from dashboard.filters import pick_scheme  # noqa: F401  (the Scheme page picks one)
@@ -92,19 +92,21 @@ def _ensure_table(
     corpus: str,
     paths: tuple[str, ...],
     scheme_path: str,
+    extra=None,
 ) -> data.Loaded:
-    if cfg.table and corpus == DEFAULT_CORPUS and scheme_path == cfg.scheme_path:
+    training = data.training_key(scheme_path, model, extra)  # a retrained head's (issue 18)
+    if cfg.table and corpus == DEFAULT_CORPUS and scheme_path == cfg.scheme_path and not training:
         # a table analysed elsewhere (STANCEMAP_TABLE), under the configured scheme
         path = Path(cfg.table)
         if not path.is_file():
             st.error(escape_md(f"STANCEMAP_TABLE names no file: {cfg.table}"))
             st.stop()
     else:
-        path = data.table_path(cfg, model, sch, paths)
+        path = data.table_path(cfg, model, sch, paths, training)
     if not path.is_file():
         bar, progress = progress_bar(f"Analysing the corpus with {model} under {sch.name}…")
         try:
-            data.analyse(cfg, model, paths, progress, scheme_path)
+            data.analyse(cfg, model, paths, progress, scheme_path, extra)
         except Exception as exc:  # a model that cannot load, an unreadable corpus: say so
             bar.empty()
             st.error(
@@ -158,13 +160,15 @@ def build_view(page: str = "overview") -> View:
     if not paths:
         st.error(escape_md(f"Corpus {corpus} has no files left; showing the built-in corpus."))
         corpus, paths = DEFAULT_CORPUS, cfg.corpus
-    loaded = _ensure_table(cfg, model, sch, corpus, paths, scheme_file.path)
+    head, extra, head_note = teach.head_from_url(cfg, params, sch, model)  # issue 18
+    loaded = _ensure_table(cfg, model, sch, corpus, paths, scheme_file.path, extra)
     table = loaded.table
     vocab = vocab_of(
         table, stances=sch.label_names, models=cfg.models, corpora=ids, schemes=schemes
     )
     url_state, notices, dropped = parse_query_dropped(params, vocab=vocab)
     drop_bad(dropped)
+    notices += (head_note,) if head_note else ()
     filters.remember(url_state.stances)
     if page in FILTER_PAGES:
         sb.header("Filters")
@@ -186,6 +190,7 @@ def build_view(page: str = "overview") -> View:
         paragraph=url_state.paragraph,
         stmt=url_state.stmt,  # the Statements page (issue 17)
         stmt_min=url_state.stmt_min,
+        head=head,
     )
     info = choices.get(corpus)
     measured, problem = data.measured(sch)
