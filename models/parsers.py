@@ -6,12 +6,16 @@ before the sentence encoder loads, so they share little more than the spaCy pipe
 process; they only ever run spaCy), and live until the engine closes. A worker that dies (out of
 memory, killed) is not fatal: its part is attributed here, with a warning, and so is the rest.
 A document is attributed whole by one process (speakers are resolved across its paragraphs), so
-the result is the same as in one process. Use:
+the result is the same as in one process. When whole documents cannot share a batch out evenly
+(a few long documents), the workers parse runs of paragraphs instead, send the parses back
+(spaCy's ``DocBin``), and this process attributes every document from them: the same result,
+with the parsing, most of the work, still spread. Use:
 ``attribute_documents(docs, nlp, registry, Parsers.start(nlp, 1))``.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import warnings
@@ -21,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from spacy.language import Language
 
-from models.attribute import attribute_here
+from models.attribute import attribute_here, attribute_parsed
 from models.encoder import cores
 from models.records import Attribution
 from models.registry import Registry
@@ -72,6 +76,26 @@ def split_even(docs: Sequence[Sequence[str]], parts: int) -> list[list[Sequence[
     return [p for p in out if p]
 
 
+UNEVEN = 1.25  # a run of whole documents this much over an equal share: share paragraphs
+
+
+def split_flat(n: int, parts: int) -> list[tuple[int, int]]:
+    """``range(n)`` cut into ``parts`` contiguous (start, stop) runs of about equal length.
+
+    >>> split_flat(10, 3)
+    [(0, 3), (3, 7), (7, 10)]
+    """
+    bounds = [round(n * i / parts) for i in range(parts + 1)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _parse_run(texts: list[str]) -> bytes:
+    from spacy.tokens import DocBin
+
+    assert _NLP is not None, "a worker without a pipeline"
+    return DocBin(docs=_NLP.pipe(texts, batch_size=64)).to_bytes()
+
+
 def _adopt(nlp: Language) -> None:
     global _NLP
     _NLP = nlp
@@ -105,8 +129,12 @@ class Parsers:
         """One Attribution list per document, in order; the last run is attributed here."""
         if self._pool is None:
             return attribute_here(docs, self.nlp, registry)
-        *theirs, mine = split_even(docs, self.workers + 1) or [[]]
+        runs = split_even(docs, self.workers + 1) or [[]]
+        fair = sum(map(len, docs)) / (self.workers + 1)
         try:
+            if max(sum(map(len, r)) for r in runs) > UNEVEN * fair:
+                return self._share_paragraphs(docs, registry)
+            *theirs, mine = runs
             futures = [self._pool.submit(_attribute_run, run, registry) for run in theirs]
             here = attribute_here(mine, self.nlp, registry)
             return [atts for f in futures for atts in f.result()] + here
@@ -119,6 +147,25 @@ class Parsers:
             )
             self.close()
             return attribute_here(docs, self.nlp, registry)
+
+    def _share_paragraphs(
+        self, docs: Sequence[Sequence[str]], registry: Registry | None
+    ) -> list[list[Attribution]]:
+        """Workers parse runs of paragraphs, this process the last run and every attribution."""
+        from spacy.tokens import DocBin
+
+        assert self._pool is not None
+        texts = [t for d in docs for t in d]
+        *theirs, (a, b) = split_flat(len(texts), self.workers + 1)
+        futures = [self._pool.submit(_parse_run, texts[i:j]) for i, j in theirs]
+        mine = list(self.nlp.pipe(texts[a:b], batch_size=64))
+        parsed = [doc for f in futures for doc in DocBin().from_bytes(f.result()).get_docs(
+            self.nlp.vocab)] + mine  # fmt: skip
+        out, start = [], 0
+        for d in docs:
+            out.append(attribute_parsed(parsed[start : start + len(d)], registry))
+            start += len(d)
+        return out
 
     def close(self) -> None:
         """Stop the workers (idempotent); later batches are attributed in this process."""

@@ -230,6 +230,34 @@ def test_worker_processes_attribute_the_same(nlp, seeds_dir: Path) -> None:
     assert any(a.actor for atts in shared for a in atts)
 
 
+def test_one_long_document_shares_its_parsing_and_attributes_the_same(nlp, seeds_dir) -> None:
+    """A batch that whole documents cannot share out evenly (one long document): the worker
+    parses a run of its paragraphs and this process attributes it whole, with the same result."""
+    from models.corpus import read_corpus
+    from models.parsers import UNEVEN, Parsers, split_even
+    from models.segment import segment_document
+
+    docs, _ = read_corpus([seeds_dir])
+    long = [p.text for d in docs for p in segment_document(d) if p.kind == "content"] * 3
+    texts = [long, long[:5]]
+    runs = split_even(texts, 2)
+    assert max(sum(map(len, r)) for r in runs) > UNEVEN * sum(map(len, texts)) / 2
+    alone = [attribute_document(t, nlp) for t in texts]
+    helpers = Parsers.start(nlp, 1)
+    try:
+        assert helpers.attribute(texts, None) == alone
+    finally:
+        helpers.close()
+
+
+@pytest.mark.parametrize(("n", "parts", "runs"), [(10, 3, [(0, 3), (3, 7), (7, 10)]),
+                                                  (1, 2, [(0, 1)]), (0, 2, [])])  # fmt: skip
+def test_split_flat(n: int, parts: int, runs: list) -> None:
+    from models.parsers import split_flat
+
+    assert split_flat(n, parts) == runs
+
+
 def test_a_dead_worker_costs_speed_not_results(nlp) -> None:
     import os
     import signal
