@@ -205,3 +205,41 @@ def test_a_good_scheme_file_is_stored_and_picked(prepared_server, new_page, arti
     expect(main.get_by_text(re.compile(r"^Uploaded lens · 3 labels"))).to_have_count(1)
     assert (scheme_folder(ws) / "uploaded-lens.toml").read_text("utf-8") == text
     page.screenshot(path=artifacts / "scheme-uploaded.png")
+
+
+DESCRIPTIONS_ONLY = """name = "Peace or war"
+[[labels]]
+name = "peace"
+title = "Calls for peace"
+description = "Calls for peace talks, a ceasefire, dialogue or negotiation."
+[[labels]]
+name = "war"
+title = "Calls for arms"
+description = "Calls for more weapons, sanctions, escalation or military victory."
+[[labels]]
+name = "none"
+description = "Reports events without taking a side."
+"""
+
+
+def test_a_descriptions_only_scheme_trains_and_draws(prepared_server, new_page, artifacts):
+    """A scheme of labels and descriptions alone: uploaded, its head trained on first use (the
+    progress bar names the stage), and the charts drawn under its labels."""
+    base, _, _ = prepared_server
+    page = new_page()
+    open_view(page, base + "/scheme")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [{"name": "peace.toml", "mimeType": "text/plain", "buffer": DESCRIPTIONS_ONLY.encode()}]
+    )
+    go = page.get_by_role("button", name="Check and add this scheme")
+    go.wait_for(timeout=30_000)
+    settle(page)
+    go.click()
+    page.wait_for_url(re.compile(r"scheme=peace-or-war"), timeout=120_000)
+    open_view(page, base + "/?scheme=peace-or-war")
+    expect(page.locator(CHART).first).to_be_visible(timeout=300_000)
+    settle(page, 300_000)
+    labels = " ".join(m.get_attribute("aria-label") or "" for m in page.locator(MARKS).all())
+    assert "Calls for peace" in labels and "Calls for arms" in labels
+    assert not page.locator('[data-testid="stException"]').count()
+    page.screenshot(path=artifacts / "descriptions-only-scheme.png")
