@@ -65,7 +65,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from models.table import FORMATS
 
     if args.out and Path(args.out).suffix not in FORMATS:
-        raise ValueError(f"unknown output format {Path(args.out).suffix!r}: use {FORMATS}")
+        raise ValueError(
+            f"unknown output format {Path(args.out).suffix!r}: use {', '.join(FORMATS)}"
+        )
     if (args.shards or args.ray) and not args.out:
         raise ValueError("--shards and --ray write shard files: give --out")
     t0 = time.perf_counter()
@@ -84,7 +86,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 2
     if args.out:
         print(f"wrote {rows} paragraphs to {args.out}", file=sys.stderr)
-    print(mix.to_string())
+    from models.schemes import load_scheme
+    from models.summary import in_scheme_order
+
+    print(in_scheme_order(mix, load_scheme(args.scheme).label_names).to_string())
     print(
         f"\n{rows} paragraphs, model {model}, scheme {scheme}, {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
@@ -179,6 +184,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if not golds["corrections"]:
             print(f"note: no correction in {args.corrections} matches the table", file=sys.stderr)
     reports = {name: evaluate_table(table, gold) for name, gold in golds.items()}
+    if not args.json:
+        print("in-sample: the model may have been trained or tuned on this gold; held-out "
+              "figures: --by article", file=sys.stderr)  # fmt: skip
     if len(reports) == 1:  # one report: printed as before
         report = next(iter(reports.values()))
         print(json.dumps(report.as_dict()) if args.json else format_report(report, args.misses))

@@ -23,3 +23,15 @@ def stance_mix(table: pd.DataFrame, by: str = "source") -> pd.DataFrame:
     mix.index.name = None
     mix["total"] = mix.sum(axis=1)
     return mix
+
+
+def in_scheme_order(mix: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:
+    """The columns of ``stance_mix`` in the scheme's label order (others after), total last.
+
+    >>> mix = pd.DataFrame({"none": [1], "b": [2], "a": [0], "total": [3]})
+    >>> list(in_scheme_order(mix, ("a", "b", "none")).columns)
+    ['a', 'b', 'none', 'total']
+    """
+    first = [c for c in labels if c in mix.columns]
+    rest = [c for c in mix.columns if c not in first and c != "total"]
+    return mix[first + rest + (["total"] if "total" in mix.columns else [])]

@@ -50,7 +50,7 @@ def test_analyze_nothing_readable_exits_2(tmp_path, capsys):
     [
         (["analyze", "/no/such/folder"], "no/such/folder"),
         (["analyze", str(SEEDS), "--scheme", "/no/scheme.toml"], "scheme file not found"),
-        (["analyze", str(SEEDS), "--out", "x.xlsx"], "unknown output format"),
+        (["analyze", str(SEEDS), "--out", "x.xlsx"], "use .parquet, .csv, .jsonl"),
         (["evaluate", "--gold", "/no/gold.json"], "gold.json"),
     ],
 )
@@ -66,6 +66,17 @@ def test_evaluate_prints_the_report(capsys, cache_dir):
     assert set(report["per_label"]) == {"none", "us_critical", "china_neutral", "russia_aligned"}
     assert report["macro_f1"] >= 0.55
     assert report["actor_accuracy"] is not None
+
+
+def test_analyze_summary_follows_the_schemes_order(capsys, cache_dir):
+    assert main(["analyze", str(SEEDS), "--quiet", "--cache-dir", str(cache_dir)]) == 0
+    head = capsys.readouterr().out.splitlines()[0].split()
+    assert head == ["us_critical", "china_neutral", "russia_aligned", "none", "total"]
+
+
+def test_evaluate_says_its_figure_is_in_sample(capsys, cache_dir):
+    assert main(["evaluate", "--gold", str(DEV_GOLD), "--cache-dir", str(cache_dir)]) == 0
+    assert "in-sample" in capsys.readouterr().err
 
 
 def test_actors_lists_speakers(capsys, cache_dir):
