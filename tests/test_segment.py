@@ -25,6 +25,7 @@ def kinds(text: str, **meta: str) -> list[tuple[str, str]]:
         "Dock workers unload containers on May 2, 2023.PETER DEJONG/AFP via Getty Images",
         "A farmer inspects his crop near Lyon, France. (Photo by Anne Marie/Getty Images)",
         "Photo illustration: a stack of coins and a flag",
+        "Two leaders have grown close, trading visits and medals. Photo illustration: Ana Ruiz",
         "Getty Images",
         "The minister (L) greets her counterpart (R) before talks in Oslo.",
         # keyword lines
