@@ -82,3 +82,14 @@ def seed_analysis(cache_dir):
 @pytest.fixture(scope="session")
 def seed_table(seed_analysis):
     return seed_analysis.table
+
+
+# Fixtures that load a real model or analyse the seeds: a test using one (directly or through
+# another fixture) is `slow`, so `pytest -m "not slow and not browser"` is the fast subset.
+MODEL_FIXTURES = {"encoder", "nlp", "tiny_nli", "seed_analysis", "seed_table"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
