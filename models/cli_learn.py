@@ -71,7 +71,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     scheme = load_scheme(args.scheme)
     extra = extra_training(args, "", scheme, ["seeds"])
     engine = _engine(args, scheme, extra)
-    training = engine.settings.training()
+    training = engine.training()
     print(f"scheme {scheme.name}: {len(training.texts)} examples {training.counts()}")
     t0 = time.perf_counter()
     engine.progress = _say

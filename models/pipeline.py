@@ -24,6 +24,7 @@ from models.fingerprints import attribution_fingerprint
 from models.learned import LearnedClassifier, TrainingSet, cached_head, scheme_examples
 from models.prototypes import UNITS
 from models.records import Attribution, Document, Paragraph, ReadProblem, StanceResult
+from models.registry import corpus_registry
 from models.schemes import Scheme, load_scheme
 from models.segment import segment_document
 from models.table import rows_to_frame
@@ -92,6 +93,7 @@ class Engine:
         self.cache = cache
         self._loaded = _loaded or _Loaded()
         self.progress: Progress | None = None  # told of training, when a head is trained
+        self._training: TrainingSet | None = None
         self.stats = {"classified": 0, "attributed_docs": 0, "embedded": 0, "models_loaded": 0}
 
     def close(self) -> None:
@@ -141,7 +143,8 @@ class Engine:
         s = self.settings
         if s.head == "prototypes":
             return EmbeddingClassifier(s.scheme, embedder, self.spec.name)
-        head = cached_head(s.training(), embedder, self.cache, self.spec.cache_name, self.progress)
+        spec = self.spec
+        head = cached_head(self.training(), embedder, self.cache, spec.cache_name, self.progress)
         return LearnedClassifier(s.scheme, embedder, head, self.spec.name)
 
     def method(self) -> str:
@@ -150,7 +153,13 @@ class Engine:
             return self.spec.cache_name
         if self.settings.head == "prototypes":
             return f"{self.spec.cache_name}:{UNITS}"
-        return f"{self.spec.cache_name}:{UNITS}:head-{self.settings.training().fingerprint}"
+        return f"{self.spec.cache_name}:{UNITS}:head-{self.training().fingerprint}"
+
+    def training(self) -> TrainingSet:
+        """The learned head's training data (built once per engine: it is read on every batch)."""
+        if self._training is None:
+            self._training = self.settings.training()
+        return self._training
 
     def stances(self, texts: Sequence[str]) -> list[StanceResult]:
         method = self.method()
@@ -299,16 +308,3 @@ def run(engine: Engine, paths: Sequence[str | Path], progress: Progress | None =
     sch = engine.settings.scheme
     table = pd.concat(chunks, ignore_index=True) if chunks else rows_to_frame([], sch, "")
     return Analysis(table, problems, sch, engine.spec.name, engine.finish_stats())
-
-
-def corpus_registry(paths: Sequence[str | Path]) -> object | None:
-    """The actor registry shipped beside a corpus (``actors.csv`` in a corpus folder)."""
-    from models.registry import load_registry, merge_registries
-
-    found = None
-    for p in paths:
-        candidate = Path(p) / "actors.csv"
-        if candidate.is_file():
-            reg = load_registry(candidate)
-            found = reg if found is None else merge_registries(found, reg)
-    return found

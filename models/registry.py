@@ -229,3 +229,14 @@ def _top(counts: Counter[str], longest: bool = False) -> str:
     best = max(counts.values())
     tops = [k for k, v in counts.items() if v == best]
     return max(tops, key=len) if longest else tops[0]
+
+
+def corpus_registry(paths: Iterable[str | Path]) -> Registry | None:
+    """The actor registry shipped beside a corpus (``actors.csv`` in a corpus folder)."""
+    found = None
+    for p in paths:
+        candidate = Path(p) / "actors.csv"
+        if candidate.is_file():
+            reg = load_registry(candidate)
+            found = reg if found is None else merge_registries(found, reg)
+    return found

@@ -185,20 +185,25 @@ def test_a_point_over_time_lists_its_paragraphs(prepared_server, new_page, schem
     expect(page.get_by_text(re.compile("Only paragraphs dated"))).to_have_count(1)
 
 
-def test_a_good_scheme_file_is_stored_and_picked(prepared_server, new_page, artifacts) -> None:
-    base, _, ws = prepared_server
-    text = DEFAULT_SCHEME.read_text("utf-8")
-    text = text.replace('name = "us-china-russia"', 'name = "Uploaded lens"', 1)
-    page = new_page()
+def upload_scheme(page, base: str, name: str, text: str, scheme_id: str) -> None:
+    """Upload a scheme file on the Scheme page and wait until the URL picks it."""
     open_view(page, base + "/scheme")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [{"name": "lens.toml", "mimeType": "text/plain", "buffer": text.encode()}]
+        [{"name": name, "mimeType": "text/plain", "buffer": text.encode()}]
     )
     go = page.get_by_role("button", name="Check and add this scheme")
     go.wait_for(timeout=30_000)
     settle(page)
     go.click()
-    page.wait_for_url(re.compile(r"scheme=uploaded-lens"), timeout=120_000)
+    page.wait_for_url(re.compile(rf"scheme={re.escape(scheme_id)}"), timeout=120_000)
+
+
+def test_a_good_scheme_file_is_stored_and_picked(prepared_server, new_page, artifacts) -> None:
+    base, _, ws = prepared_server
+    text = DEFAULT_SCHEME.read_text("utf-8")
+    text = text.replace('name = "us-china-russia"', 'name = "Uploaded lens"', 1)
+    page = new_page()
+    upload_scheme(page, base, "lens.toml", text, "uploaded-lens")
     settle(page, 300_000)
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text('Scheme "Uploaded lens" added', timeout=120_000)
@@ -227,15 +232,7 @@ def test_a_descriptions_only_scheme_trains_and_draws(prepared_server, new_page, 
     progress bar names the stage), and the charts drawn under its labels."""
     base, _, _ = prepared_server
     page = new_page()
-    open_view(page, base + "/scheme")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [{"name": "peace.toml", "mimeType": "text/plain", "buffer": DESCRIPTIONS_ONLY.encode()}]
-    )
-    go = page.get_by_role("button", name="Check and add this scheme")
-    go.wait_for(timeout=30_000)
-    settle(page)
-    go.click()
-    page.wait_for_url(re.compile(r"scheme=peace-or-war"), timeout=120_000)
+    upload_scheme(page, base, "peace.toml", DESCRIPTIONS_ONLY, "peace-or-war")
     open_view(page, base + "/?scheme=peace-or-war")
     expect(page.locator(CHART).first).to_be_visible(timeout=300_000)
     settle(page, 300_000)
