@@ -109,4 +109,6 @@ def test_analyze_is_timed_with_its_own_peak_memory(seeds_dir):
     assert result["paragraphs"] == 40 and result["seconds"] > 0
     secs = result["seconds"]  # both figures are rounded to 0.1
     assert 40 / (secs + 0.05) - 0.05 <= result["para_per_s"] <= 40 / (secs - 0.05) + 0.05
-    assert 100 < result["peak_rss_mb"] < 1500  # spaCy + MiniLM, measured in the child itself
+    # spaCy + MiniLM + the head trained cold, measured in the child itself: about 800 MB here,
+    # once 1,520 MB inside a full fresh-clone run; a sanity bound, not a budget
+    assert 100 < result["peak_rss_mb"] < 2500
