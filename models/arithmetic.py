@@ -1,14 +1,18 @@
 """Which arithmetic the sentence encoder runs in on this CPU: chosen by measurement, not assumed.
 
-Per-token int8 (``torch._int_mm``, :mod:`models.int8`) is about 4x fp32 where oneDNN has int8
-kernels for the CPU (AVX-512 VNNI, AMX), and some 50x *slower* than fp32 where torch falls back to
-its reference loop (CPUs with AVX2 only, ARM). So, once per CPU model and library version, a
-short micro-benchmark times one int8 and one fp32 product of the encoder's shape and picks the
-faster (int8 only when clearly faster); the choice is kept in ``<cache>/arithmetic.json``.
-``STANCEMAP_ARITHMETIC=int8|fp32`` forces a path (``auto``, the default, measures).
+Three paths (:mod:`models.int8`): per-token int8 through ``torch._int_mm`` ("int8": about 4x
+fp32 where oneDNN has int8 kernels for the CPU, AVX-512 VNNI or AMX, and some 50x *slower* than
+fp32 where torch falls back to its reference loop, on CPUs with AVX2 only or ARM); the same
+per-token scheme through FBGEMM's int8 linear ("fbgemm": AVX2 kernels of its own); and plain
+"fp32". Once per CPU model and library version a short micro-benchmark times one linear layer of
+the encoder's shape on each path and picks the fastest (an int8 path only when clearly faster
+than fp32); the choice is kept in ``<cache>/arithmetic.json``.
+``STANCEMAP_ARITHMETIC=int8|fbgemm|fp32`` forces a path (``auto``, the default, measures).
 
 >>> Choice("fp32", "forced by STANCEMAP_ARITHMETIC", "any CPU", ("avx2",)).describe()
 'fp32 (forced by STANCEMAP_ARITHMETIC); CPU: any CPU [avx2]'
+>>> ENCODINGS["fbgemm"]
+'int8-fbgemm-per-token-v1'
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ENCODING = "int8-per-token-v1"  # part of every int8 cache key: change it when the numerics change
+# Each path's numerics, part of every cache key of its vectors: change one when its numerics change
+ENCODINGS = {"int8": "int8-per-token-v1", "fbgemm": "int8-fbgemm-per-token-v1", "fp32": "fp32"}
 SETTING = "STANCEMAP_ARITHMETIC"
-PATHS = ("int8", "fp32")
+PATHS = tuple(ENCODINGS)
+RECORD = "paths-v2"  # the version of the measurement: older records in the cache are measured again
 FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")  # the ones that matter here
-INT8_MARGIN = 0.8  # int8 is chosen when it takes at most this share of the fp32 time
+INT8_MARGIN = 0.8  # an int8 path is chosen when it takes at most this share of the fp32 time
 SHAPE = (64, 384, 1536)  # a batch of tokens through MiniLM's feed-forward layer
 
 
@@ -55,19 +61,29 @@ def cpu_features() -> tuple[str, tuple[str, ...]]:
     return name, tuple(f for f in FLAGS if f in flags)
 
 
-def measure(repeats: int = 5) -> tuple[float, float]:
-    """Seconds for one int8 and one fp32 product of ``SHAPE`` on one thread (best of repeats)."""
+def measure(repeats: int = 5) -> dict[str, float]:
+    """Seconds for one linear layer of ``SHAPE`` on each path, one thread, best of ``repeats``
+    (the int8 paths with their per-token quantisation; inf where a path cannot run here)."""
     import torch
+
+    from models.int8 import FbgemmWeights, Int8Weights  # torch: loaded only when measuring
 
     m, k, n = SHAPE
     gen = torch.Generator().manual_seed(0)
-    a = torch.randint(-127, 128, (m, k), dtype=torch.int8, generator=gen)
-    b = torch.randint(-127, 128, (k, n), dtype=torch.int8, generator=gen)
-    af, bf = a.float(), b.float()
+    x = torch.randn((m, k), generator=gen)
+    w, b = torch.randn((n, k), generator=gen) / k**0.5, torch.zeros(n)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _best(lambda: torch._int_mm(a, b), repeats), _best(lambda: af @ bf, repeats)
+        times = {"fp32": _best(lambda: torch.addmm(b, x, w.t()), repeats)}
+        for path, kind in (("int8", Int8Weights), ("fbgemm", FbgemmWeights)):
+            try:
+                layer = kind(w, b)
+            except RuntimeError:  # no such engine in this build
+                times[path] = float("inf")
+                continue
+            times[path] = _best(lambda layer=layer: layer(x), repeats)
+        return times
     finally:
         torch.set_num_threads(threads)
 
@@ -92,7 +108,7 @@ def _key(cpu: str, flags: tuple[str, ...]) -> str:
         torch_version = md.version("torch")
     except md.PackageNotFoundError:  # pragma: no cover - torch is a dependency
         torch_version = "?"
-    return f"{cpu}|{','.join(flags)}|torch {torch_version}|{ENCODING}"
+    return f"{cpu}|{','.join(flags)}|torch {torch_version}|{RECORD}"
 
 
 def choose(cache_dir: str | Path | None = None) -> Choice:
@@ -103,7 +119,7 @@ def choose(cache_dir: str | Path | None = None) -> Choice:
     if forced in PATHS:
         return Choice(forced, f"forced by {SETTING}", cpu, flags)
     if forced != "auto":
-        raise ValueError(f"{SETTING}={forced!r}: use auto, int8 or fp32")
+        raise ValueError(f"{SETTING}={forced!r}: use auto, {', '.join(PATHS)}")
     if cache_dir is None:
         from models.cache import default_cache_dir
 
@@ -119,10 +135,7 @@ def choose(cache_dir: str | Path | None = None) -> Choice:
             return Choice(**{**known[key], "flags": tuple(known[key]["flags"])})
         except TypeError:
             pass  # an older record: measure again
-    t_int8, t_fp32 = measure()
-    path_ = "int8" if t_int8 <= INT8_MARGIN * t_fp32 else "fp32"
-    reason = f"measured: int8 {t_int8 * 1e3:.2f} ms, fp32 {t_fp32 * 1e3:.2f} ms per product"
-    choice = Choice(path_, reason, cpu, flags)
+    choice = Choice(fastest(times := measure()), "measured: " + per_path(times), cpu, flags)
     known = known if isinstance(known, dict) else {}
     known[key] = asdict(choice)
     try:
@@ -133,3 +146,25 @@ def choose(cache_dir: str | Path | None = None) -> Choice:
     except OSError:  # a read-only cache: measure again next time
         pass
     return choice
+
+
+def fastest(times: dict[str, float]) -> str:
+    """The fastest path; an int8 one only when it takes at most ``INT8_MARGIN`` of fp32's time.
+
+    >>> fastest({"int8": 0.064, "fbgemm": 0.002, "fp32": 0.005})
+    'fbgemm'
+    >>> fastest({"int8": 0.0009, "fbgemm": 0.002, "fp32": 0.001})
+    'fp32'
+    """
+    best = min(times, key=times.__getitem__)
+    return best if best == "fp32" or times[best] <= INT8_MARGIN * times["fp32"] else "fp32"
+
+
+def per_path(times: dict[str, float]) -> str:
+    """The times in words.
+
+    >>> per_path({"int8": 0.0001, "fp32": float("inf")})
+    'int8 0.10 ms, fp32 - per linear layer'
+    """
+    shown = (f"{p} {t * 1e3:.2f} ms" if t != float("inf") else f"{p} -" for p, t in times.items())
+    return ", ".join(shown) + " per linear layer"

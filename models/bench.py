@@ -56,7 +56,7 @@ def _one(model: str, paths: list[str], repeat: int, scale: int) -> dict[str, obj
     elif (spec := parse_model_spec(model)).backend == "nli":  # a real NLI model, e.g. from the hub
         clf = NLIClassifier(scheme.for_model(spec.name), spec.target)
     else:
-        enc = Encoder.load(spec.target or None, quantize=spec.quantize)
+        enc = Encoder.load(spec.target or None, arithmetic=spec.arithmetic)
         t1 = time.perf_counter()  # training the scheme's head: every example encoded, no cache
         head = train_head(scheme_examples(scheme), enc.encode)
         train_s = round(time.perf_counter() - t1, 2)

@@ -23,7 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
-from models.arithmetic import ENCODING, choose
+from models.arithmetic import ENCODINGS, PATHS, choose
 from models.packaged import PACKAGED
 from models.prototypes import (
     Units,
@@ -52,7 +52,7 @@ class Classifier(Protocol):
 class ModelSpec:
     backend: str  # "embedding" | "nli"
     target: str  # "" for the bundled MiniLM, else a hub id or a folder
-    quantize: bool = True  # per-token int8 (models.int8): batch-independent, so batches are safe
+    arithmetic: str = "int8"  # models.arithmetic.PATHS; the int8 ones per token (models.int8)
 
     @property
     def cache_name(self) -> str:
@@ -62,39 +62,35 @@ class ModelSpec:
         where = ""  # a folder: its absolute path too (two folders may share a name)
         if self.target and self.target not in PACKAGED:
             where = "#" + hashlib.sha256(os.path.abspath(self.target).encode()).hexdigest()[:8]
-        return f"{self.name}{where}@{ENCODING if self.quantize else 'fp32'}"
+        return f"{self.name}{where}@{ENCODINGS[self.arithmetic]}"
 
     @property
     def name(self) -> str:
         if self.backend == "nli":
             return f"nli:{self.target}"
         base = self.target.rstrip("/").rsplit("/", 1)[-1] if self.target else "minilm"
-        return base + ("" if self.quantize else "-fp32")
+        return base + ("" if self.arithmetic == "int8" else f"-{self.arithmetic}")
 
 
 def parse_model_spec(spec: str | None) -> ModelSpec:
     """``None``/"minilm" -> bundled MiniLM in the arithmetic this CPU runs fastest
-    (:mod:`models.arithmetic`: per-token int8 or fp32); "minilm-int8" (the former
-    ``minilm-batched`` names the same) and "minilm-fp32" force one; a packaged encoder ("mpnet",
-    "mpnet-int8", "mpnet-fp32", see models.packaged); "nli:X"; a folder path (``./mpnet`` for a
-    folder of that name)."""
+    (:mod:`models.arithmetic`: int8, fbgemm or fp32); "minilm-int8" (the former
+    ``minilm-batched`` names the same), "minilm-fbgemm" and "minilm-fp32" force one; a packaged
+    encoder likewise ("mpnet", "mpnet-fp32", ..., see models.packaged); "nli:X"; a folder path
+    (``./mpnet`` for a folder of that name)."""
     spec = (spec or DEFAULT_MODEL).strip()
-    if spec == "minilm":
-        return ModelSpec("embedding", "", quantize=choose().path == "int8")
-    if spec in ("minilm-int8", "minilm-batched"):
-        return ModelSpec("embedding", "")
-    if spec == "minilm-fp32":
-        return ModelSpec("embedding", "", quantize=False)
-    for suffix, quantize in (("", None), ("-int8", True), ("-fp32", False)):
-        if spec.endswith(suffix) and spec[: len(spec) - len(suffix)] in PACKAGED:  # e.g. mpnet
-            if quantize is None:
-                quantize = choose().path == "int8"
-            return ModelSpec("embedding", spec[: len(spec) - len(suffix)], quantize=quantize)
+    if spec == "minilm-batched":
+        spec = "minilm-int8"
+    for base in ("minilm", *PACKAGED):
+        for path in ("", *PATHS):
+            if spec == base + (f"-{path}" if path else ""):
+                target = "" if base == "minilm" else base
+                return ModelSpec("embedding", target, arithmetic=path or choose().path)
     if spec.startswith("nli:"):
         return ModelSpec("nli", spec[4:])
     if os.path.isdir(spec) and _looks_like_nli(spec):
         return ModelSpec("nli", spec)
-    return ModelSpec("embedding", spec)
+    return ModelSpec("embedding", spec, arithmetic=choose().path)
 
 
 def _looks_like_nli(folder: str) -> bool:

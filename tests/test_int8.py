@@ -40,7 +40,7 @@ def test_to_int8_replaces_every_linear():
 
 @pytest.fixture(scope="module")
 def fp32_encoder():
-    return Encoder.load(quantize=False)
+    return Encoder.load(arithmetic="fp32")
 
 
 SENTENCES = [
