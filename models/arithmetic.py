@@ -111,41 +111,62 @@ def _key(cpu: str, flags: tuple[str, ...]) -> str:
     return f"{cpu}|{','.join(flags)}|torch {torch_version}|{RECORD}"
 
 
+def known(cache_dir: str | Path | None = None) -> Choice | None:
+    """The choice :func:`choose` gives without measuring (forced, or measured before on this
+    CPU), else None. Cheap, loads no torch: for a line on screen."""
+    return _forced() or _recorded(cache_dir)[0]
+
+
 def choose(cache_dir: str | Path | None = None) -> Choice:
     """The arithmetic for this CPU: forced by ``STANCEMAP_ARITHMETIC``, else measured once and
     cached in ``<cache_dir>/arithmetic.json`` (default: stancemap's cache folder)."""
+    forced = _forced()
+    if forced is not None:
+        return forced
+    recorded, path, records = _recorded(cache_dir)
+    if recorded is not None:
+        return recorded
     cpu, flags = cpu_features()
+    choice = Choice(fastest(times := measure()), "measured: " + per_path(times), cpu, flags)
+    records[_key(cpu, flags)] = asdict(choice)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(records, indent=1), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:  # a read-only cache: measure again next time
+        pass
+    return choice
+
+
+def _forced() -> Choice | None:
     forced = os.environ.get(SETTING, "auto").strip().lower() or "auto"
     if forced in PATHS:
-        return Choice(forced, f"forced by {SETTING}", cpu, flags)
+        return Choice(forced, f"forced by {SETTING}", *cpu_features())
     if forced != "auto":
         raise ValueError(f"{SETTING}={forced!r}: use auto, {', '.join(PATHS)}")
+    return None
+
+
+def _recorded(cache_dir: str | Path | None) -> tuple[Choice | None, Path, dict]:
+    """This CPU's record in ``<cache_dir>/arithmetic.json``, the file, and all its records."""
     if cache_dir is None:
         from models.cache import default_cache_dir
 
         cache_dir = default_cache_dir()
     path = Path(cache_dir) / "arithmetic.json"
-    key = _key(cpu, flags)
     try:
-        known = json.loads(path.read_text(encoding="utf-8"))
+        records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        known = {}
-    if isinstance(known, dict) and isinstance(known.get(key), dict):
+        records = {}
+    records = records if isinstance(records, dict) else {}
+    mine = records.get(_key(*cpu_features()))
+    if isinstance(mine, dict):
         try:
-            return Choice(**{**known[key], "flags": tuple(known[key]["flags"])})
-        except TypeError:
+            return Choice(**{**mine, "flags": tuple(mine["flags"])}), path, records
+        except (TypeError, KeyError):
             pass  # an older record: measure again
-    choice = Choice(fastest(times := measure()), "measured: " + per_path(times), cpu, flags)
-    known = known if isinstance(known, dict) else {}
-    known[key] = asdict(choice)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known, indent=1), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:  # a read-only cache: measure again next time
-        pass
-    return choice
+    return None, path, records
 
 
 def fastest(times: dict[str, float]) -> str:

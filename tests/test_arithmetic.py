@@ -104,3 +104,15 @@ def test_every_path_gives_the_same_labels_on_the_seeds(scheme, seeds_dir, encode
         pairs = zip(texts, labels[a], labels[b], strict=True)
         differ = [t[:60] for t, x, y in pairs if x != y]
         assert len(differ) <= 4, (a, b, differ)
+
+
+def test_known_never_measures(monkeypatch, tmp_path):
+    monkeypatch.delenv(SETTING, raising=False)
+    monkeypatch.setattr(arithmetic, "measure", lambda: pytest.fail("measured"))
+    assert arithmetic.known(tmp_path) is None  # nothing measured yet on this CPU
+    monkeypatch.setenv(SETTING, "fp32")
+    assert arithmetic.known(tmp_path).path == "fp32"
+    monkeypatch.delenv(SETTING)
+    monkeypatch.setattr(arithmetic, "measure", lambda: {"int8": 1.0, "fbgemm": 0.2, "fp32": 0.5})
+    assert choose(tmp_path).path == "fbgemm"
+    assert arithmetic.known(tmp_path) == choose(tmp_path)
